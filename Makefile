@@ -1,0 +1,58 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/current.tar.gz
+RASA_DATA := data/nlu data/rules.yml data/stories.yml
+CATALOGUE := $(wildcard data/catalogue/*.yml data/catalogue/measures/*.yml)
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test setup bench clean
+run: setup
+	@$(PY) -m bot serve
+
+test: setup
+	$(RASA) data validate --domain domain.yml --data $(RASA_DATA) --fail-on-warnings
+	$(PY) -m pytest
+	$(RASA) test core --model $(MODEL) --stories tests/stories --endpoints endpoints.yml --out var/results/core --fail-on-prediction-errors
+
+setup: $(VENV)/.installed var/spacy-nl/meta.json var/.catalogue-loaded node_modules/.installed $(MODEL) var/local.env
+
+bench: setup
+	$(PY) -m bot bench
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || "$$(scripts/find-python310.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.2"
+	$(PY) -m pip install --quiet --requirement requirements.lock
+	@touch $@
+
+var/spacy-nl/meta.json: $(VENV)/.installed bot/nlp.py
+	$(PY) -m bot nlp build var/spacy-nl
+
+var/.catalogue-loaded: $(VENV)/.installed $(CATALOGUE) $(wildcard bot/migrations/versions/*.py)
+	$(PY) -m bot catalogue load
+	@touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(MODEL): $(VENV)/.installed var/spacy-nl/meta.json config.yml domain.yml $(shell find data/nlu -name '*.yml') data/rules.yml data/stories.yml $(wildcard bot/nlu/*.py)
+	$(RASA) train --config config.yml --domain domain.yml --data $(RASA_DATA) --out models --fixed-model-name current
+
+var/local.env:
+	@mkdir -p var
+	@printf 'RASA_TOKEN=%s\nBOT_STAFF_TOKEN=%s\n' "$$(openssl rand -hex 16)" "$$(openssl rand -hex 16)" > $@
+	@echo "Tokens for the Rasa API and the staff page written to $@"
+
+clean:
+	rm -rf models var .rasa node_modules

@@ -1,0 +1,47 @@
+"""What every action shares: sending a bot reply and surviving a database outage."""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.replies import VDAB_CONTACT, Reply
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = ("Sorry, ik kan de informatie nu even niet opzoeken door een technisch probleem. "
+               "Probeer het zo meteen opnieuw. " + VDAB_CONTACT)
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+    payload = reply.payload()
+    if payload:
+        dispatcher.utter_message(json_message=payload)
+
+
+def leave_form(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Events that end the guidance form when the person switched to another topic."""
+    if tracker.active_loop_name:
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return []
+
+
+def catalogue_errors_answered(run):
+    """A database outage gets a friendly Dutch message with VDAB's contact, not silence."""
+
+    @functools.wraps(run)
+    def wrapper(self, dispatcher, tracker, domain):
+        try:
+            return run(self, dispatcher, tracker, domain)
+        except SQLAlchemyError:
+            logger.exception("Catalogue database unavailable")
+            dispatcher.utter_message(text=UNAVAILABLE)
+            return []
+
+    return wrapper

@@ -1,0 +1,66 @@
+"""The guidance form: who the person is and what they want, then recommendations."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import catalogue_errors_answered, send
+from bot.catalogue.db import session_scope
+from bot.guidance import guidance_question, recommendation_reply
+from bot.nlu.vocabulary import vocabulary
+
+
+class ValidateGuidanceForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_guidance_form"
+
+    def validate_doelgroep(self, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value in vocabulary().target_groups:
+            return {"doelgroep": value}
+        dispatcher.utter_message(text="Dat herkende ik niet. Kies een van de knoppen, of typ bijvoorbeeld 'werkzoekende' of 'werkgever'.")
+        return {"doelgroep": None}
+
+    def validate_interesse(self, value: Any, dispatcher: CollectingDispatcher,
+                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if value in vocabulary().interests:
+            return {"interesse": value}
+        dispatcher.utter_message(text="Dat herkende ik niet. Kies een van de knoppen, of typ bijvoorbeeld 'een opleiding volgen'.")
+        return {"interesse": None}
+
+
+class ActionRecommend(Action):
+    def name(self) -> Text:
+        return "action_recommend"
+
+    @catalogue_errors_answered
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+        with session_scope() as session:
+            reply = recommendation_reply(
+                session, tracker.get_slot("doelgroep"), tracker.get_slot("interesse")
+            )
+        send(dispatcher, reply)
+        primary = reply.measures[0]["id"] if reply.measures else None
+        return [SlotSet("measure", primary), SlotSet("instrument", None)]
+
+
+class ActionAskDoelgroep(Action):
+    def name(self) -> Text:
+        return "action_ask_doelgroep"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+        send(dispatcher, guidance_question("doelgroep"))
+        return []
+
+
+class ActionAskInteresse(Action):
+    def name(self) -> Text:
+        return "action_ask_interesse"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+        send(dispatcher, guidance_question("interesse"))
+        return []

@@ -1,0 +1,1 @@
+"""Chatbot support package for the "Alle hens aan dek" assistant (imports nothing from actions/)."""

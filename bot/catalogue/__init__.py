@@ -1,0 +1,1 @@
+"""Measures catalogue: YAML schema, database models, loader and queries."""

@@ -1,0 +1,69 @@
+"""Which measure (and instrument) a message is about, given the intent, the names found in
+the message and the measure already in context."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, List, Mapping, Optional, Tuple
+
+MEASURE_INTENT_PREFIX = "ask_"
+FOLLOWUP_INTENT = "ask_followup"
+
+
+def intent_for_measure(measure_id: str) -> str:
+    return MEASURE_INTENT_PREFIX + measure_id.replace("-", "_")
+
+
+def measure_for_intent(intent: Optional[str], measure_ids: Iterable[str]) -> Optional[str]:
+    """The measure an `ask_<measure>` intent stands for, or None for any other intent."""
+    by_intent = {intent_for_measure(m): m for m in measure_ids}
+    return by_intent.get(intent or "")
+
+
+@dataclass(frozen=True)
+class Topic:
+    measure_id: Optional[str]
+    instrument_id: Optional[str]
+    aspect: str
+    doelgroep: Optional[str]
+
+
+def resolve_topic(
+    intent_measure: Optional[str],
+    entities: List[Mapping],
+    instrument_measures: Mapping[str, str],
+    context: Tuple[Optional[str], Optional[str]],
+) -> Topic:
+    """Names the person typed beat the classifier's guess; the classifier beats the context.
+
+    `instrument_measures` maps instrument ids to their measure; `context` is the
+    (measure, instrument) of the previous answer, used when nothing in the message names one.
+    """
+    def values(kind: str) -> List[str]:
+        return [e["value"] for e in entities if e.get("entity") == kind]
+
+    named_measures = values("measure")
+    named_instruments = [i for i in values("instrument") if i in instrument_measures]
+    doelgroep = next(iter(values("doelgroep")), None)
+    aspect = next(iter(values("aspect")), None)
+    if aspect is None:
+        # "en voor zelfstandigen?" asks whether the measure is for that group.
+        aspect = "eligibility" if doelgroep and not intent_measure else "overview"
+
+    measure, instrument = None, None
+    if intent_measure:
+        instrument = next((i for i in named_instruments if instrument_measures[i] == intent_measure), None)
+        if instrument or intent_measure in named_measures:
+            measure = intent_measure
+    if measure is None and named_instruments:
+        instrument = named_instruments[0]
+        measure = instrument_measures[instrument]
+    if measure is None and named_measures:
+        measure = named_measures[0]
+    if measure is None and intent_measure:
+        measure = intent_measure
+        # A question about the same measure keeps the instrument in context.
+        if context[0] == intent_measure:
+            instrument = context[1]
+    if measure is None:
+        measure, instrument = context
+    return Topic(measure, instrument, aspect, doelgroep)

@@ -1,0 +1,1 @@
+"""Staff tools: ask the running bot one question, or evaluate a whole question set."""

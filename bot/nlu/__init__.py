@@ -1,0 +1,1 @@
+"""Dutch language understanding helpers: text folding, the phrase matcher and its Rasa component."""

@@ -1,0 +1,114 @@
+"""Find catalogue names, target groups, interests and aspect cues in a chat message.
+
+Phrases and messages are both turned into sequences of folded lemma keys, so a spaCy
+PhraseMatcher on those keys is robust to case, accents, plurals and inflection. Words
+that match no phrase word exactly are mapped to the closest phrase word when the
+difference is a small typo ("opleidingsceques" -> "opleidingscheques").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Sequence, Tuple
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+from bot.catalogue.text import normalize, osa_distance, stem, typo_limit
+from bot.nlp import lemmatizer
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase to look for and what it stands for."""
+
+    text: str
+    entity: str  # measure, instrument, doelgroep, interesse, aspect
+    value: str
+    measure_id: str = ""
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Found:
+    phrase: Phrase
+    start: int  # character offsets in the message
+    end: int
+    exact: bool
+
+
+def _lemma_words(text: str) -> List[Tuple[str, int, int]]:
+    """Accent-free lemmas of the words in `text`, with the character span of each."""
+    out: List[Tuple[str, int, int]] = []
+    for token in lemmatizer()(text.lower()):
+        for word in normalize(token.lemma_ or token.text).split():
+            out.append((word, token.idx, token.idx + len(token.text)))
+    return out
+
+
+class PhraseIndex:
+    """An index of phrases, built once, matched against many messages."""
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        self.vocab = Vocab()
+        self.matcher = PhraseMatcher(self.vocab)
+        self.phrases: Dict[str, Dict[Tuple[str, str], Phrase]] = {}
+        self.words: Dict[str, str] = {}  # phrase word as written -> its stem
+        for phrase in phrases:
+            words = [word for word, _, _ in _lemma_words(phrase.text)]
+            if not words:
+                continue
+            stems = [stem(word) for word in words]
+            self.words.update(zip(words, stems))
+            label = " ".join(stems)
+            if label not in self.phrases:
+                self.matcher.add(label, [Doc(self.vocab, words=stems)])
+            same = self.phrases.setdefault(label, {})
+            known = same.get((phrase.entity, phrase.value))
+            if known is None or known.weight < phrase.weight:
+                same[(phrase.entity, phrase.value)] = phrase
+        self.stems = set(self.words.values())
+        self._typos: Dict[str, str] = {}  # message word -> stem of the closest phrase word
+
+    def _normalise(self, word: str) -> Tuple[str, bool]:
+        """The stem of the phrase word that `word` stands for, and whether it needed no typo fix."""
+        key = stem(word)
+        if key in self.stems:
+            return key, True
+        if word not in self._typos:
+            limit = typo_limit(word)
+            best, best_distance = key, limit + 1
+            for written, written_stem in self.words.items() if limit else ():
+                distance = osa_distance(word, written, limit)
+                if distance < best_distance:
+                    best, best_distance = written_stem, distance
+            self._typos[word] = best
+        best = self._typos[word]
+        return best, best == key
+
+    def match(self, text: str) -> List[Found]:
+        tokens = _lemma_words(text)
+        if not tokens:
+            return []
+        normalised = [self._normalise(key) for key, _, _ in tokens]
+        doc = Doc(self.vocab, words=[key for key, _ in normalised])
+        spans = self.matcher(doc, as_spans=True)
+        found: List[Found] = []
+        for span in filter_spans(spans):
+            exact = all(normalised[i][1] for i in range(span.start, span.end))
+            char_start, char_end = tokens[span.start][1], tokens[span.end - 1][2]
+            for phrase in self.phrases[span.label_].values():
+                found.append(Found(phrase, char_start, char_end, exact))
+        return found
+
+
+def rank_aspects(found: Sequence[Found]) -> str:
+    """The aspect whose cues weigh most in the message; `overview` when there is none."""
+    totals: Dict[str, float] = {}
+    for item in found:
+        if item.phrase.entity == "aspect":
+            totals[item.phrase.value] = totals.get(item.phrase.value, 0) + item.phrase.weight
+    if not totals:
+        return "overview"
+    return max(totals.items(), key=lambda kv: kv[1])[0]

@@ -1,0 +1,1 @@
+"""Web front end: the chat page, the feedback API and the staff page (Starlette + uvicorn)."""

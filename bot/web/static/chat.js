@@ -1,0 +1,333 @@
+/* Chat page: socket.io connection to Rasa, message log, quick replies, sources and feedback.
+ * Message text is only ever put into the page with textContent; links are <a> elements built
+ * here for http(s) URLs only; nothing is ever parsed as HTML. */
+(function () {
+  "use strict";
+
+  var SESSION_KEY = "ahad-chat-session";
+  var GREETING = "/greet";
+  var ANSWER_TIMEOUT_MS = 20000;
+  var URL_RE = /https?:\/\/[^\s<>"']+/g;
+  var TRAILING_PUNCTUATION = /[.,;:!?)\]}'"]+$/;
+
+  var meta = document.querySelector('meta[name="rasa-url"]');
+  var log = document.getElementById("chat-log");
+  var form = document.getElementById("chat-form");
+  var input = document.getElementById("chat-input");
+  var statusLine = document.getElementById("chat-status");
+  if (!meta || !log || !form || !input) { return; }
+
+  var sessionId = loadSessionId();
+  var socket = null;
+  var confirmed = false;      // session_confirm received on the current connection
+  var queue = [];             // user_uttered payloads waiting for session_confirm
+  var turn = newTurn("");     // the current question and the bot messages answering it
+  var typing = null;          // the "typing" indicator element
+  var answerTimer = null;
+  var counter = 0;
+
+  // --------------------------------------------------------------------------- helpers
+  function randomId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function loadSessionId() {
+    var id = null;
+    try { id = window.sessionStorage.getItem(SESSION_KEY); } catch (e) { id = null; }
+    if (!id || !/^[a-f0-9]{32}$/.test(id)) {
+      id = randomId();
+      try { window.sessionStorage.setItem(SESSION_KEY, id); } catch (e) { /* private mode */ }
+    }
+    return id;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function safeHttpUrl(value) {
+    if (typeof value !== "string") { return null; }
+    try {
+      var url = new URL(value);
+      return (url.protocol === "http:" || url.protocol === "https:") ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function link(href, text) {
+    var a = el("a", null, text);
+    a.href = href;
+    a.rel = "noopener noreferrer";
+    a.target = "_blank";
+    return a;
+  }
+
+  /* Text with its http(s) URLs as links; everything else as text nodes. */
+  function appendLinkified(parent, text) {
+    var last = 0;
+    var match;
+    URL_RE.lastIndex = 0;
+    while ((match = URL_RE.exec(text)) !== null) {
+      var raw = match[0];
+      var trailing = raw.match(TRAILING_PUNCTUATION);
+      var url = trailing ? raw.slice(0, raw.length - trailing[0].length) : raw;
+      var href = safeHttpUrl(url);
+      if (!href) { continue; }
+      if (match.index > last) {
+        parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      }
+      parent.appendChild(link(href, url));
+      last = match.index + url.length;
+    }
+    if (last < text.length) { parent.appendChild(document.createTextNode(text.slice(last))); }
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function setStatus(text) {
+    if (statusLine) { statusLine.textContent = text; }
+  }
+
+  function newTurn(question) {
+    return { question: question, texts: [] };
+  }
+
+  // --------------------------------------------------------------------------- drawing
+  function addMessage(who, text) {
+    var item = el("div", "msg msg-" + who);
+    item.appendChild(el("span", "visually-hidden", who === "user" ? "Jij: " : "Chatbot: "));
+    var body = el("p", "msg-text");
+    if (who === "bot") { appendLinkified(body, text); } else { body.textContent = text; }
+    item.appendChild(body);
+    log.appendChild(item);
+    scrollToEnd();
+    return item;
+  }
+
+  function addQuickReplies(buttons) {
+    var valid = buttons.filter(function (b) {
+      return b && typeof b.title === "string" && typeof b.payload === "string";
+    });
+    if (!valid.length) { return; }
+    var group = el("div", "quick-replies");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Kies een antwoord");
+    valid.forEach(function (b) {
+      var button = el("button", "quick-reply", b.title);
+      button.type = "button";
+      button.addEventListener("click", function () {
+        Array.prototype.forEach.call(group.querySelectorAll("button"), function (other) {
+          other.disabled = true;
+        });
+        button.classList.add("chosen");
+        send(b.payload, b.title);
+      });
+      group.appendChild(button);
+    });
+    log.appendChild(group);
+    scrollToEnd();
+  }
+
+  function addSources(measures) {
+    var items = measures.filter(function (m) { return m && safeHttpUrl(m.source_url); });
+    if (!items.length) { return; }
+    var box = el("div", "sources");
+    box.appendChild(el("span", "sources-label", "Bron:"));
+    var list = el("ul", "sources-list");
+    items.forEach(function (m) {
+      var title = m.instrument_title || m.title || m.source_url;
+      var li = el("li");
+      var href = safeHttpUrl(m.source_url);
+      li.appendChild(link(href, title));
+      li.appendChild(document.createTextNode(" (" + new URL(href).hostname + ")"));
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    log.appendChild(box);
+  }
+
+  function thumb(className, icon, label) {
+    var button = el("button", "thumb " + className);
+    button.type = "button";
+    button.setAttribute("aria-label", label);
+    var symbol = el("span", "thumb-icon", icon);
+    symbol.setAttribute("aria-hidden", "true");
+    button.appendChild(symbol);
+    button.appendChild(document.createTextNode(" " + label));
+    return button;
+  }
+
+  function addFeedback(measures, aspect) {
+    var question = turn.question;
+    var answer = turn.texts.join("\n\n");
+    var primary = measures.length && typeof measures[0].id === "string" ? measures[0].id : null;
+    var id = "fb-" + (++counter);
+
+    var box = el("div", "feedback");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Feedback over dit antwoord");
+    var row = el("div", "feedback-row");
+    row.appendChild(el("span", "feedback-question", "Was dit antwoord nuttig?"));
+    var up = thumb("thumb-up", "👍", "Nuttig");
+    var down = thumb("thumb-down", "👎", "Niet nuttig");
+    row.appendChild(up);
+    row.appendChild(down);
+    box.appendChild(row);
+
+    var details = el("details", "feedback-comment");
+    details.appendChild(el("summary", null, "Opmerking toevoegen (niet verplicht)"));
+    var label = el("label", null, "Je opmerking (geen persoonlijke gegevens)");
+    label.htmlFor = id;
+    var comment = el("textarea");
+    comment.id = id;
+    comment.rows = 2;
+    comment.maxLength = 1000;
+    details.appendChild(label);
+    details.appendChild(comment);
+    details.appendChild(el("p", "feedback-hint", "Kies daarna Nuttig of Niet nuttig om te versturen."));
+    box.appendChild(details);
+
+    var result = el("p", "feedback-result");
+    result.setAttribute("role", "status");
+    box.appendChild(result);
+
+    function submit(rating) {
+      up.disabled = true;
+      down.disabled = true;
+      comment.disabled = true;
+      result.textContent = "Versturen…";
+      var body = {
+        sender_id: sessionId, question: question || null, answer: answer || null,
+        measure_id: primary, rating: rating, comment: comment.value.trim() || null
+      };
+      window.fetch("/api/feedback", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+        credentials: "same-origin"
+      }).then(function (response) {
+        if (response.status !== 201) { throw new Error("HTTP " + response.status); }
+        (rating > 0 ? up : down).classList.add("chosen");
+        details.hidden = true;
+        result.textContent = "Bedankt voor je feedback";
+      }).catch(function () {
+        up.disabled = false;
+        down.disabled = false;
+        comment.disabled = false;
+        result.textContent = "Je feedback kon niet worden verstuurd. Probeer het later opnieuw.";
+      });
+    }
+    up.addEventListener("click", function () { submit(1); });
+    down.addEventListener("click", function () { submit(-1); });
+    box.dataset.aspect = typeof aspect === "string" ? aspect : "";
+    log.appendChild(box);
+    scrollToEnd();
+  }
+
+  function showTyping(on) {
+    if (on && !typing) {
+      typing = el("p", "typing", "De chatbot typt…");
+      typing.setAttribute("aria-hidden", "true");
+      log.appendChild(typing);
+      scrollToEnd();
+    } else if (!on && typing) {
+      typing.remove();
+      typing = null;
+    }
+  }
+
+  function waitForAnswer() {
+    showTyping(true);
+    window.clearTimeout(answerTimer);
+    answerTimer = window.setTimeout(function () {
+      showTyping(false);
+      addMessage("bot", "Ik krijg nu geen antwoord. Probeer het zo opnieuw, of bel VDAB gratis op 0800 30 700.");
+    }, ANSWER_TIMEOUT_MS);
+  }
+
+  // --------------------------------------------------------------------------- bot messages
+  function onBotMessage(message) {
+    if (!message || typeof message !== "object") { return; }
+    window.clearTimeout(answerTimer);
+    showTyping(false);
+    var custom = (message.data && typeof message.data === "object") ? message.data : message;
+    if (Array.isArray(custom.measures)) {
+      addSources(custom.measures);
+      addFeedback(custom.measures, custom.aspect);
+      return;
+    }
+    if (typeof message.text === "string" && message.text) {
+      turn.texts.push(message.text);
+      addMessage("bot", message.text);
+    }
+    var buttons = message.quick_replies || message.buttons;
+    if (Array.isArray(buttons)) { addQuickReplies(buttons); }
+  }
+
+  // --------------------------------------------------------------------------- sending
+  function flush() {
+    while (confirmed && socket && socket.connected && queue.length) {
+      socket.emit("user_uttered", queue.shift());
+    }
+  }
+
+  function send(payload, shown) {
+    if (shown !== null) {
+      addMessage("user", shown);
+      turn = newTurn(shown);
+    }
+    queue.push({ message: payload, session_id: sessionId });
+    waitForAnswer();
+    flush();
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) { input.focus(); return; }
+    input.value = "";
+    send(text, text);
+    input.focus();
+  });
+
+  // --------------------------------------------------------------------------- connection
+  function connect() {
+    if (typeof window.io !== "function") {
+      setStatus("De chat kon niet laden. Bel VDAB gratis op 0800 30 700.");
+      return;
+    }
+    socket = window.io(meta.content, {
+      transports: ["websocket", "polling"], tryAllTransports: true, reconnection: true
+    });
+    socket.on("connect", function () {
+      confirmed = false;
+      socket.emit("session_request", { session_id: sessionId });
+    });
+    socket.on("session_confirm", function () {
+      confirmed = true;
+      setStatus("Verbonden met de chatbot.");
+      flush();
+    });
+    socket.on("bot_uttered", onBotMessage);
+    socket.on("disconnect", function () {
+      confirmed = false;
+      setStatus("De verbinding is verbroken. We proberen opnieuw te verbinden…");
+    });
+    socket.on("connect_error", function () {
+      setStatus("Geen verbinding met de chatbot. We proberen opnieuw…");
+    });
+  }
+
+  connect();
+  send(GREETING, null);
+}());

@@ -1,0 +1,266 @@
+"""The catalogue queries give the same measures on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.catalogue.db import session_scope
+from bot.catalogue.loader import load_catalogue
+from bot.catalogue.models import Measure
+from bot.catalogue.queries import (
+    all_aliases,
+    by_target_group_and_theme,
+    catalogue_version,
+    find_by_words,
+    get_instrument,
+    get_measure,
+    list_measures,
+    search,
+)
+
+INJECTIONS = [
+    "'; DROP TABLE measures; --",
+    "OR 1=1",
+    "NEAR(",
+    "*",
+    '"',
+    "telewerk\" OR \"1",
+    "x' OR '1'='1",
+    "); DELETE FROM answers; --",
+    "NEAR(stagebonus premie, 2)",
+    "stage* AND NOT bonus^",
+    "a:* | b & !c",
+    "%_\\",
+    "\x00",
+]
+
+
+@pytest.fixture
+def session(loaded_engine):
+    with session_scope(loaded_engine) as s:
+        yield s
+
+
+def test_get_measure(session):
+    m = get_measure(session, "stagebonus")
+    assert m.title == "Stagebonus voor werkgevers" and m.kind == "measure" and m.measure_id == "stagebonus"
+    assert m.status == {
+        "state": "abolished",
+        "since": "2020-09-01",
+        "until": "2023-07-01",
+        "successor": "premie-kwalificerend-werkplekleren",
+        "note": "Vervangen door de premie kwalificerend werkplekleren.",
+    }
+    assert [a.aspect for a in m.answers] == ["overview", "eligibility", "how_to_apply", "amount", "status", "contact"]
+    assert m.answer("status").source_ids == ["S16", "S17"]
+    assert [s.url for s in m.answer("status").sources][0].startswith("https://www.prato.be/")
+    assert [i.id for i in m.instruments] == ["aanvullende-stagebonus", "premie-kwalificerend-werkplekleren"]
+    assert list(m.target_groups) == ["werkgever"] and list(m.themes) == ["opleiding", "aanwerving"]
+    assert "stagebonussen" in [a.normalized for a in m.aliases]
+    assert get_measure(session, "bestaat-niet") is None
+    assert get_measure(session, "'; DROP TABLE measures; --") is None
+
+
+def test_get_instrument(session):
+    inst = get_instrument(session, "opleidingscheques")
+    assert inst.measure_id == "opleidingsportefeuille" and inst.measure.title == "Opleidingsportefeuille"
+    assert inst.kind == "instrument"
+    assert inst.answer("how_to_apply").text.endswith("via Edenred.")
+    assert list(inst.target_groups) == ["werknemer", "tijdelijk werkloze"]
+    assert get_instrument(session, "telewerk") is None  # a measure, not an instrument
+
+
+def test_list_measures_in_fixed_order(session):
+    assert [m.id for m in list_measures(session)] == ["stagebonus", "opleidingsportefeuille", "telewerk"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Wat zijn opleidingscheques?", [("instrument", "opleidingscheques", "opleidingsportefeuille")]),
+        ("opleidingschecks", [("instrument", "opleidingscheques", "opleidingsportefeuille")]),
+        ("Hoe bestel ik een opleidingschek?", [("instrument", "opleidingscheques", "opleidingsportefeuille")]),
+        ("ik wil thuiswerken", [("measure", "telewerk", "telewerk")]),
+        ("STAGEBONUSSEN", [("measure", "stagebonus", "stagebonus")]),
+        ("stagebnous", [("measure", "stagebonus", "stagebonus")]),
+        ("de aanvullende stagebonus", [("instrument", "aanvullende-stagebonus", "stagebonus")]),
+        ("kmoportefeuille", [("instrument", "kmo-portefeuille", "opleidingsportefeuille")]),
+        ("leer- en loopbaanrekening", [("measure", "opleidingsportefeuille", "opleidingsportefeuille")]),
+        ("Opleidingsportefeuïlle", [("measure", "opleidingsportefeuille", "opleidingsportefeuille")]),  # accent
+        ("premie kwalificrend werkplekleren", [("instrument", "premie-kwalificerend-werkplekleren", "stagebonus")]),
+        ("het weer in Gent", []),
+    ],
+)
+def test_find_by_words(session, text, expected):
+    assert [(m.kind, m.id, m.measure_id) for m in find_by_words(session, text)] == expected
+
+
+def test_find_by_words_several_and_limit(session):
+    matches = find_by_words(session, "telewerk of de kmo-portefeuille of een opleidingscheque")
+    assert {m.id for m in matches} == {"telewerk", "kmo-portefeuille", "opleidingscheques"}
+    assert len(find_by_words(session, "telewerk of de kmo-portefeuille", limit=1)) == 1
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_find_by_words_injection_safe(session, text):
+    expected = [w for w in ("telewerk", "stagebonus") if w in text]
+    assert [m.id for m in find_by_words(session, text)] == expected
+    assert session.execute(select(func.count()).select_from(Measure)).scalar_one() == 3
+
+
+def entries(items):
+    return [(e.kind, e.id) for e in items]
+
+
+def test_by_target_group(session):
+    assert entries(by_target_group_and_theme(session, target_group="werkgever")) == [
+        ("instrument", "premie-kwalificerend-werkplekleren"),
+        ("instrument", "kmo-portefeuille"),
+        ("measure", "telewerk"),
+        ("instrument", "esf-oproep-telewerk"),  # announced after current ones
+        ("measure", "stagebonus"),  # abolished last
+        ("instrument", "aanvullende-stagebonus"),
+    ]
+
+
+def test_by_theme(session):
+    assert entries(by_target_group_and_theme(session, theme="opleiding")) == [
+        ("instrument", "premie-kwalificerend-werkplekleren"),
+        ("measure", "opleidingsportefeuille"),
+        ("instrument", "opleidingstegoed"),
+        ("instrument", "opleidingscheques"),
+        ("instrument", "kmo-portefeuille"),
+        ("measure", "stagebonus"),
+        ("instrument", "aanvullende-stagebonus"),
+    ]
+
+
+def test_by_target_group_and_theme(session):
+    assert entries(by_target_group_and_theme(session, "zelfstandige", "opleiding")) == [
+        ("instrument", "kmo-portefeuille")
+    ]
+    assert entries(by_target_group_and_theme(session, "Tijdelijk werkloze")) == [("instrument", "opleidingscheques")]
+    assert by_target_group_and_theme(session, "werkzoekende", "zorg") == []
+    assert len(by_target_group_and_theme(session)) == 9
+
+
+@pytest.mark.parametrize("bad", [{"target_group": "ouders"}, {"theme": "'; DROP TABLE measures; --"}])
+def test_by_target_group_rejects_unknown_values(session, bad):
+    with pytest.raises(ValueError):
+        by_target_group_and_theme(session, **bad)
+
+
+def hit_set(hits):
+    return {(h.measure_id, h.instrument_id, h.aspect) for h in hits}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Edenred", {("opleidingsportefeuille", "opleidingscheques", "how_to_apply")}),
+        ("werkbaarwerk", {("telewerk", None, "how_to_apply"), ("telewerk", None, "contact")}),
+        (
+            "Mijn Burgerprofiel",
+            {("opleidingsportefeuille", None, "how_to_apply"), ("opleidingsportefeuille", "opleidingstegoed", "how_to_apply")},
+        ),
+        ("zevenduizend vijfhonderd", set()),
+        ("zelfstandigen", {("opleidingsportefeuille", "kmo-portefeuille", "eligibility")}),  # plural
+        ("zelfstandige", {("opleidingsportefeuille", "kmo-portefeuille", "eligibility")}),
+        ("coördineert", {("stagebonus", None, "contact")}),
+    ],
+)
+def test_search_hits(session, text, expected):
+    hits = search(session, text, limit=50)
+    assert hit_set(hits) == expected
+    assert all(h.rank > 0 and h.snippet for h in hits)
+
+
+def test_search_top_hit(session):
+    hits = search(session, "Hoe bestel ik opleidingscheques via Edenred?")
+    assert (hits[0].instrument_id, hits[0].aspect) == ("opleidingscheques", "how_to_apply")
+    assert "Edenred" in hits[0].snippet
+
+
+def test_search_plural_finds_singular(session):
+    found = hit_set(search(session, "opleidingscheque", limit=50))
+    assert ("opleidingsportefeuille", "opleidingscheques", "overview") in found
+    assert {m for m, _i, _a in found} == {"opleidingsportefeuille"}
+    assert {m for m, _i, _a in hit_set(search(session, "leerlingen", limit=50))} == {"stagebonus"}
+
+
+def test_search_snippet_and_ranking(session):
+    hits = search(session, "premie leerling", limit=10)
+    assert len(hits) >= 3
+    assert [h.rank for h in hits] == sorted((h.rank for h in hits), reverse=True)
+    assert "leerling" in hits[0].snippet.lower()
+    assert {h.measure_id for h in hits} == {"stagebonus"}
+    assert len(search(session, "premie leerling", limit=2)) == 2
+    assert search(session, "premie", limit=0) == []
+
+
+@pytest.mark.parametrize("text", INJECTIONS + ["", "   ", "de het een", "?!"])
+def test_search_injection_safe(session, text):
+    hits = search(session, text)
+    assert all(isinstance(h.rank, float) for h in hits)
+    assert session.execute(select(func.count()).select_from(Measure)).scalar_one() == 3
+
+
+def test_all_aliases_and_version(session, loaded_engine):
+    rows = all_aliases(session)
+    assert ("kmo portefeuille", "instrument", "kmo-portefeuille", "opleidingsportefeuille") in rows
+    assert ("thuiswerk", "measure", "telewerk", "telewerk") in rows
+    assert ("telewerk", "measure", "telewerk", "telewerk") in rows  # the id is an implicit alias
+    assert len({r[0] for r in rows}) == len(rows)
+    assert len(catalogue_version(session)) == 64
+
+
+def test_catalogue_version_empty_before_load(engine):
+    with session_scope(engine) as session:
+        assert catalogue_version(session) == ""
+        assert find_by_words(session, "telewerk") == []
+        assert search(session, "telewerk") == []
+        assert list_measures(session) == []
+
+
+# ---------------------------------------------------------------------------- cross-backend
+CROSS_QUERIES = [
+    "opleidingscheques", "premie leerling", "Edenred", "kmo-portefeuille zelfstandigen",
+    "thuiswerk tips", "Hoeveel krijg ik voor een leerling?", "stagebonus afgeschaft", "werkgevers",
+    *INJECTIONS,
+]
+
+
+DISTINCTIVE = [
+    "Edenred", "Hoe bestel ik opleidingscheques via Edenred?", "coördineert", "Mijn Burgerprofiel inloggen",
+    "vzw zelfstandigen", "leidinggeven op afstand",
+]
+
+
+def _results(engine):
+    out = {}
+    with session_scope(engine) as session:
+        for q in CROSS_QUERIES:
+            out[("words", q)] = [(m.kind, m.id) for m in find_by_words(session, q)]
+            hits = search(session, q, limit=100)
+            out[("search", q)] = sorted((h.measure_id, h.instrument_id or "", h.aspect) for h in hits)
+        # bm25 and ts_rank order generic words differently; distinctive queries share the top hit
+        for q in DISTINCTIVE:
+            hit = search(session, q, limit=1)[0]
+            out[("search-top", q)] = (hit.measure_id, hit.instrument_id, hit.aspect)
+        for group in ("werkgever", "werknemer", "zelfstandige", None):
+            out[("group", group)] = entries(by_target_group_and_theme(session, group))
+        out["list"] = [m.id for m in list_measures(session)]
+        out["aliases"] = sorted(all_aliases(session))
+        out["version"] = catalogue_version(session)
+    return out
+
+
+def test_same_results_on_sqlite_and_postgresql(both_engines, fixture_dir):
+    results = {}
+    for name, engine in both_engines.items():
+        assert load_catalogue(engine, fixture_dir, expected_ids=None).ok
+        results[name] = _results(engine)
+    assert results["sqlite"] == results["postgresql"]
+    assert results["sqlite"][("search-top", "Edenred")] == ("opleidingsportefeuille", "opleidingscheques", "how_to_apply")
