@@ -15,19 +15,26 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup bench clean system-packages
 run: setup
-	@$(PY) -m bot serve
+	@$(VENV)/bin/honcho --procfile Procfile --env var/local.env start
 
-test: setup
+test: setup system-packages
 	$(RASA) data validate --domain domain.yml --data $(RASA_DATA) --fail-on-warnings
 	$(PY) -m pytest
 	$(RASA) test core --model $(MODEL) --stories tests/stories --endpoints endpoints.yml --out var/results/core --fail-on-prediction-errors
 
 setup: $(VENV)/.installed var/spacy-nl/meta.json var/.catalogue-loaded node_modules/.installed $(MODEL) var/local.env
 
-bench: setup
+bench: setup system-packages
 	$(PY) -m bot bench
+
+# The browser tests drive Debian's Chromium; the scale tests put nginx in front of two servers.
+system-packages:
+	@if ! command -v chromium >/dev/null || ! command -v nginx >/dev/null; then \
+	  echo "Installing chromium and nginx from Debian's packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx >/dev/null; \
+	fi
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || "$$(scripts/find-python310.sh)" -m venv $(VENV)

@@ -10,8 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import catalogue_errors_answered, leave_form, send
 from bot.answers import answer_message
 from bot.catalogue.db import session_scope
+from bot.dialogue import decline_reason
 from bot.feedback import record_handoff
-from bot.guidance import clarify_reply, handoff_reply, no_measure_reply
+from bot.guidance import clarify_reply, handoff_reply, no_measure_reply, recommendation_reply
 
 
 def _context(tracker: Tracker) -> tuple:
@@ -41,6 +42,10 @@ class ActionAnswerMeasure(Action):
     @catalogue_errors_answered
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
         message = tracker.latest_message
+        reason = decline_reason(message.get("entities", []))
+        if reason:
+            dispatcher.utter_message(response=f"utter_{reason}")
+            return leave_form(tracker)
         with session_scope() as session:
             reply, topic = answer_message(
                 session, message["intent"].get("name"), message.get("entities", []), _context(tracker)
@@ -53,8 +58,9 @@ class ActionAnswerMeasure(Action):
 
 
 class ActionFallback(Action):
-    """Not understood: answer anyway when a measure is named; otherwise ask back with the
-    likeliest measures; the second miss in a row offers VDAB's contact."""
+    """Not understood: decline or answer anyway when the words make it clear (a measure is
+    named, or who the person is and what they want); otherwise ask back with the likeliest
+    measures; the second miss in a row offers VDAB's contact."""
 
     def name(self) -> Text:
         return "action_fallback"
@@ -63,7 +69,16 @@ class ActionFallback(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
         message = tracker.latest_message
         entities = message.get("entities", [])
-        if any(e.get("entity") in ("measure", "instrument") for e in entities):
+        reason = decline_reason(entities)
+        if reason:
+            dispatcher.utter_message(response=f"utter_{reason}")
+            return []
+        kinds = {e.get("entity"): e.get("value") for e in entities}
+        if {"doelgroep", "interesse"} <= kinds.keys():
+            with session_scope() as session:
+                send(dispatcher, recommendation_reply(session, kinds["doelgroep"], kinds["interesse"]))
+            return [SlotSet("misses", 0)]
+        if kinds.keys() & {"measure", "instrument"}:
             with session_scope() as session:
                 reply, topic = answer_message(session, None, entities, (None, None))
             if reply is not None:

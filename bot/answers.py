@@ -117,8 +117,9 @@ def answer_message(
     measure is named or in context)."""
     from bot.dialogue import measure_for_intent, resolve_topic
 
-    measure_ids = [m.id for m in queries.list_measures(session)]
+    measures = queries.list_measures(session)
     topic = resolve_topic(
-        measure_for_intent(intent, measure_ids), entities, instrument_measures(session), context
+        measure_for_intent(intent, [m.id for m in measures]), entities, instrument_measures(session),
+        context, umbrella_ids={m.id for m in measures if m.priority is None},
     )
     return answer_topic(session, topic), topic

@@ -27,22 +27,38 @@ class Topic:
     doelgroep: Optional[str]
 
 
+def _values(entities: List[Mapping], kind: str) -> List[str]:
+    return [e["value"] for e in entities if e.get("entity") == kind]
+
+
+def decline_reason(entities: List[Mapping]) -> Optional[str]:
+    """The out-of-scope intent whose answer fits, when the message asks about another region,
+    for an opinion or to repeat a claim, even if it names a measure."""
+    return next(iter(_values(entities, "afwijzing")), None)
+
+
 def resolve_topic(
     intent_measure: Optional[str],
     entities: List[Mapping],
     instrument_measures: Mapping[str, str],
     context: Tuple[Optional[str], Optional[str]],
+    umbrella_ids: Iterable[str] = (),
 ) -> Topic:
     """Names the person typed beat the classifier's guess; the classifier beats the context.
 
     `instrument_measures` maps instrument ids to their measure; `context` is the
     (measure, instrument) of the previous answer, used when nothing in the message names one.
+    The agreement itself (`umbrella_ids`) is often named as the frame of a question about a
+    specific measure ("extra bemiddelaars door het relanceplan"), so it only wins alone.
     """
     def values(kind: str) -> List[str]:
-        return [e["value"] for e in entities if e.get("entity") == kind]
+        return _values(entities, kind)
 
     named_measures = values("measure")
     named_instruments = [i for i in values("instrument") if i in instrument_measures]
+    specific = [m for m in named_measures if m not in umbrella_ids]
+    if specific or named_instruments or (intent_measure and intent_measure not in umbrella_ids):
+        named_measures = specific
     doelgroep = next(iter(values("doelgroep")), None)
     aspect = next(iter(values("aspect")), None)
     if aspect is None:

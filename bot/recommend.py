@@ -27,16 +27,20 @@ class Recommendation:
 
 
 def _score(entry: Entry, group: Optional[str], themes: Sequence[str]) -> float:
+    """Group fit plus theme fit; zero when either is asked for and missing.
+
+    A catalogue entry lists its target groups main audience first, so a measure made for
+    temporarily unemployed people beats one that also serves them.
+    """
     score = 0.0
     if group:
-        if group not in entry.target_groups:
+        groups = list(entry.target_groups)
+        if group not in groups:
             return 0.0
-        # Made for few groups is made for this one: tijdelijk werklozen before everyone.
-        score += 2.0 + 1.0 / len(entry.target_groups)
+        score += 2.0 + 1.5 / (1 + groups.index(group))
     if themes:
         # The interest's first theme is what the person asked for; later ones are related.
-        weights = [2.0] + [1.0] * (len(themes) - 1)
-        overlap = sum(w for t, w in zip(themes, weights) if t in entry.themes)
+        overlap = sum(2.0 if i == 0 else 0.5 for i, t in enumerate(themes) if t in entry.themes)
         if not overlap:
             return 0.0
         score += overlap

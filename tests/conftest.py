@@ -34,3 +34,22 @@ def stack(tmp_path_factory):
         raise
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def catalogue_database(tmp_path_factory):
+    """The real catalogue loaded into a fresh SQLite file, made the default database
+    (BOT_DATABASE_URL) for code under test that opens its own sessions."""
+    from bot.catalogue.db import get_engine
+    from bot.catalogue.loader import load_catalogue
+    from bot.settings import catalogue_dir
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('catalogue') / 'bot.db'}"
+    load_catalogue(get_engine(url), catalogue_dir())
+    previous = os.environ.get("BOT_DATABASE_URL")
+    os.environ["BOT_DATABASE_URL"] = url
+    yield url
+    if previous is None:
+        os.environ.pop("BOT_DATABASE_URL", None)
+    else:
+        os.environ["BOT_DATABASE_URL"] = previous

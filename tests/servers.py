@@ -67,6 +67,10 @@ class Stack:
     rasa_token: str = field(default_factory=lambda: secrets.token_hex(8))
     staff_token: str = field(default_factory=lambda: secrets.token_hex(8))
     processes: List[subprocess.Popen] = field(default_factory=list)
+    # Optional for other callers (the benchmark): another model, or a whole endpoints.yml text
+    # (e.g. a PostgreSQL tracker store and a Redis lock store shared by several Rasa servers).
+    model: Path = MODEL
+    endpoints_text: Optional[str] = None
 
     @property
     def rasa_url(self) -> str:
@@ -103,6 +107,9 @@ class Stack:
 
     def endpoints_file(self) -> Path:
         path = self.workdir / "endpoints.yml"
+        if self.endpoints_text is not None:
+            path.write_text(self.endpoints_text)
+            return path
         tracker = self.env.get("TEST_TRACKER_DB", str(self.workdir / "tracker.db"))
         path.write_text(
             f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n'
@@ -110,20 +117,31 @@ class Stack:
         )
         return path
 
-    def start_actions(self) -> None:
+    def start_actions(self) -> subprocess.Popen:
         process = self._spawn("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--actions",
                                           "actions", "--port", str(self.actions_port)])
         wait_until(lambda: http("GET", f"{self.actions_url}/health")[0] == 200, 60,
                    "action server", process)
+        return process
 
-    def start_rasa(self) -> None:
-        process = self._spawn("rasa", [
-            str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--enable-api",
+    def spawn_rasa(self, port: Optional[int] = None, name: str = "rasa") -> subprocess.Popen:
+        """Start a Rasa server (on `port`, default rasa_port) without waiting for it."""
+        return self._spawn(name, [
+            str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--enable-api",
             "--auth-token", self.rasa_token, "--cors", self.web_url,
             "--credentials", str(REPO / "credentials.yml"),
-            "--endpoints", str(self.endpoints_file()), "--port", str(self.rasa_port)])
-        wait_until(lambda: http("GET", f"{self.rasa_url}/status?token={self.rasa_token}")[1]
-                   .get("model_file"), 180, "Rasa server", process)
+            "--endpoints", str(self.endpoints_file()), "--port", str(port or self.rasa_port)])
+
+    def wait_rasa(self, process: subprocess.Popen, port: Optional[int] = None,
+                  timeout: float = 180) -> None:
+        url = f"http://127.0.0.1:{port or self.rasa_port}"
+        wait_until(lambda: http("GET", f"{url}/status?token={self.rasa_token}")[1]
+                   .get("model_file"), timeout, "Rasa server", process)
+
+    def start_rasa(self) -> subprocess.Popen:
+        process = self.spawn_rasa()
+        self.wait_rasa(process)
+        return process
 
     def start_web(self) -> None:
         process = self._spawn("web", [str(VENV_BIN / "python"), "-m", "bot", "web",

@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 
 from bot.catalogue.text import Token, match_key, osa_distance, stem, tokens, typo_limit
 
-MAX_TEXT = 2000  # characters of a message looked at
+MAX_TEXT = 1000  # characters of a message looked at
 
 
 @dataclass(frozen=True)

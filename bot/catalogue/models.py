@@ -299,3 +299,12 @@ CATALOGUE_TABLES = (
     "sources",
 )
 """Tables the loader replaces, in a safe delete order (children first)."""
+
+
+FULLTEXT_OBJECTS = ("answers_fts", "ix_answers_text_fts")
+"""Full-text objects made by raw SQL in the migrations (FTS5 table + shadow tables, GIN index)."""
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic autogenerate filter: leave the hand-made full-text objects alone."""
+    return not (name or "").startswith(FULLTEXT_OBJECTS)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, List, Literal, Optional, Sequence
 
-import yaml
 from pydantic import BaseModel, ValidationError, conint, validator
 
 from bot.catalogue.constants import (
@@ -27,9 +26,9 @@ from bot.catalogue.constants import (
     TARGET_GROUPS,
     THEMES,
 )
+from bot.catalogue.files import Issue, checksum_of, read_yaml
 from bot.catalogue.text import match_key, normalize
 
-SCHEMA_VERSION = "1"  # part of the checksum: bump when the loader's output changes
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SOURCE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -243,17 +242,6 @@ class SourcesFileModel(_Model):
 
 
 # ---------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class Issue:
-    file: str
-    entry: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return ": ".join(part for part in (self.file, self.entry, self.field, self.message) if part)
-
-
 @dataclass
 class Catalogue:
     directory: Path
@@ -265,52 +253,6 @@ class Catalogue:
     @property
     def instruments(self) -> List[InstrumentModel]:
         return [i for m in self.measures for i in m.instruments]
-
-
-class CatalogueInvalid(Exception):
-    def __init__(self, issues: Sequence[Issue]):
-        self.issues = list(issues)
-        super().__init__("\n".join(str(i) for i in self.issues))
-
-
-# ---------------------------------------------------------------------------- YAML reading
-class _UniqueKeyLoader(yaml.SafeLoader):
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def read_yaml(path: Path, rel: str) -> tuple[Optional[dict], list[Issue], bytes]:
-    """Parse one file; returns (mapping or None, issues, raw bytes)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Issue(rel, "", "", f"cannot read file: {exc.strerror or exc}")], b""
-    if b"\x00" in raw:
-        return None, [Issue(rel, "", "", "binary file, expected YAML text")], raw
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Issue(rel, "", "", f"not UTF-8 text (binary file?): byte {exc.start}")], raw
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Issue(rel, where, "", f"YAML syntax error: {problem}")], raw
-    if data is None:
-        return None, [Issue(rel, "", "", "file is empty")], raw
-    if not isinstance(data, dict):
-        return None, [Issue(rel, "", "", f"top level must be a mapping, found {type(data).__name__}")], raw
-    return data, [], raw
 
 
 # ---------------------------------------------------------------------------- pydantic errors
@@ -359,13 +301,6 @@ def _convert(exc: ValidationError, rel: str, data: dict, default_entry: str) -> 
 
 
 # ---------------------------------------------------------------------------- validation
-def checksum_of(parts: Iterable[tuple[str, bytes]]) -> str:
-    digest = hashlib.sha256(f"catalogue-schema-{SCHEMA_VERSION}\0".encode())
-    for rel, raw in sorted(parts):
-        digest.update(rel.encode("utf-8") + b"\0" + hashlib.sha256(raw).digest())
-    return digest.hexdigest()
-
-
 def _measure_files(directory: Path) -> list[Path]:
     folder = directory / "measures"
     if not folder.is_dir():

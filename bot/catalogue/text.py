@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 _APOSTROPHES = "'\u2019\u2018`\u00b4"
 _WORD_RE = re.compile(r"[^\W_]+(?:[" + _APOSTROPHES + r"][^\W_]+)*")
@@ -111,10 +111,3 @@ def typo_limit(key: str) -> int:
     if len(key) < 5:
         return 0
     return 1 if len(key) < 9 else 2
-
-
-def windows(toks: list[Token], max_len: int) -> Iterator[tuple[int, int]]:
-    """(i, j) token index ranges, longest first."""
-    for size in range(min(max_len, len(toks)), 0, -1):
-        for i in range(0, len(toks) - size + 1):
-            yield i, i + size

@@ -7,7 +7,7 @@ from logging.config import fileConfig
 from alembic import context
 
 from bot import settings
-from bot.catalogue.models import metadata
+from bot.catalogue.models import include_object, metadata
 
 config = context.config
 target_metadata = metadata
@@ -18,7 +18,12 @@ if connection is None and config.config_file_name:
 
 
 def _run(conn) -> None:
-    context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=conn,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -27,6 +32,7 @@ def run_migrations_offline() -> None:
     context.configure(
         url=settings.database_url(),
         target_metadata=target_metadata,
+        include_object=include_object,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
     )

@@ -19,6 +19,7 @@ class Vocabulary:
     target_groups: Dict[str, dict]
     interests: Dict[str, dict]
     aspects: Dict[str, Dict[str, float]]
+    declines: Dict[str, List[str]]
 
     def phrases(self) -> List[Phrase]:
         out: List[Phrase] = []
@@ -28,6 +29,8 @@ class Vocabulary:
             out.extend(Phrase(cue, "interesse", interest) for cue in entry["cues"])
         for aspect, cues in self.aspects.items():
             out.extend(Phrase(cue, "aspect", aspect, weight=float(w)) for cue, w in cues.items())
+        for reason, cues in self.declines.items():
+            out.extend(Phrase(cue, "afwijzing", reason) for cue in cues)
         return out
 
     def label(self, kind: str, key: str) -> str:
@@ -43,7 +46,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
     unknown = set(raw["aspects"]) - set(ASPECTS)
     if unknown:
         raise ValueError(f"{path}: unknown aspects {sorted(unknown)}")
-    return Vocabulary(raw["target_groups"], raw["interests"], raw["aspects"])
+    return Vocabulary(raw["target_groups"], raw["interests"], raw["aspects"], raw["declines"])
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ import jinja2
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -36,7 +36,8 @@ async def chat_page(request: Request) -> Response:
 
 
 async def healthz(_: Request) -> Response:
-    return PlainTextResponse("ok")
+    """The JSON string "ok" (tests/servers.py parses every answer as JSON)."""
+    return JSONResponse("ok")
 
 
 async def socket_io_bundle(request: Request) -> Response:
@@ -65,6 +66,7 @@ def create_app(config: Optional[WebConfig] = None) -> Starlette:
         Route("/staff/login", staff_login, methods=["POST"]),
         Route("/staff/logout", staff_logout, methods=["POST"]),
         Route("/staff/feedback.csv", feedback_csv, methods=["GET"]),
+        Route("/favicon.ico", lambda _: RedirectResponse("/static/favicon.svg", status_code=301)),
         Route("/static/vendor/socket.io.min.js", socket_io_bundle, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]

@@ -41,7 +41,7 @@ class SecurityHeadersMiddleware:
             (b"content-security-policy", content_security_policy(config).encode()),
             (b"x-content-type-options", b"nosniff"),
             (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"no-referrer"),
+            (b"referrer-policy", b"same-origin"),  # no-referrer would make the Origin of form posts "null"
             (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
         ]
 

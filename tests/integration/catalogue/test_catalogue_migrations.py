@@ -4,13 +4,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from bot.catalogue.db import alembic_config, migrate
-from bot.catalogue.models import metadata
-
-FTS_OBJECTS = ("answers_fts", "ix_answers_text_fts")
-
-
-def _include(obj, name, type_, reflected, compare_to):
-    return not (name or "").startswith(FTS_OBJECTS) and name != "alembic_version"
+from bot.catalogue.models import include_object, metadata
 
 
 def test_upgrade_creates_all_tables(engine):
@@ -24,7 +18,7 @@ def test_upgrade_creates_all_tables(engine):
 def test_models_match_migrations(engine):
     with engine.connect() as conn:
         diff = compare_metadata(
-            MigrationContext.configure(conn, opts={"include_object": _include, "compare_type": True}), metadata
+            MigrationContext.configure(conn, opts={"include_object": include_object, "compare_type": True}), metadata
         )
     assert diff == []
 

@@ -1,7 +1,6 @@
 """The catalogue queries give the same measures on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select

@@ -32,7 +32,6 @@ def test_normalize(text, expected):
         ["premie", "premies"],
         ["werkloos", "werklozen"],
         ["loopbaan", "loopbanen"],
-        ["uur", "uren"],
         ["loopbaancheque", "loopbaancheques", "loopbaanchecks"],
     ],
 )

@@ -15,7 +15,7 @@ PRIVACY = ("Typ geen persoonlijke gegevens zoals je rijksregisternummer. "
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.text == "ok"
+    assert response.json() == "ok"
 
 
 def test_chat_page_content(client):

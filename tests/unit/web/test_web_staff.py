@@ -208,3 +208,10 @@ def test_question_tester_reports_unreachable_rasa(staff_client):
 
 def test_question_tester_needs_login(client):
     assert client.post("/staff", data={"vraag": "x"}).status_code == 401
+
+
+def test_same_site_login_post_with_origin(client):
+    response = client.post("/staff/login", data={"token": STAFF_TOKEN},
+                           headers={"origin": "http://testserver"})
+    assert response.status_code == 303
+    assert client.get("/").headers["referrer-policy"] == "same-origin"

@@ -1,0 +1,56 @@
+"""`python -m bot bench [--quick]` and `python -m bot bench profile`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bot.settings import REPO_ROOT
+
+
+def register(subparsers) -> None:
+    bench = subparsers.add_parser(
+        "bench", help="benchmark the bot against a stock Rasa configuration (var/bench/results.json)")
+    bench.add_argument("what", nargs="?", choices=["all", "profile"], default="all",
+                       help="all (default): the comparison table; profile: where time and memory go "
+                            "in the project's Rasa server (var/bench/profile.txt)")
+    bench.add_argument("--quick", action="store_true",
+                       help="smoke test: few messages, 5 s load, a sample of the questions, no xSID, "
+                            "reuses trained models from an earlier run when config and data are unchanged")
+    bench.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "bench", help="output folder")
+    bench.add_argument("--repeat", type=int, default=1,
+                       help="sequential-latency and load runs per server; the table shows medians")
+    bench.add_argument("--no-train", action="store_true",
+                       help="reuse var/bench/models when config and data are unchanged (training rows "
+                            "then come from the run that trained them)")
+    bench.add_argument("--no-xsid", action="store_true", help="skip the external xSID NLU check")
+    bench.add_argument("--no-two-servers", action="store_true", help="skip the nginx + two-server load test")
+    bench.add_argument("--keep-tmp", action="store_true", help="keep the temporary folder (logs, models)")
+    bench.set_defaults(func=_bench)
+
+
+def _bench(args) -> int:
+    from bot.bench.run import Bench, Settings
+
+    if args.what == "profile":
+        from bot.bench.profile import run_profile
+
+        return run_profile(args.out, quick=args.quick)
+    overrides = {"out_dir": args.out, "repeat": max(1, args.repeat), "keep_tmp": args.keep_tmp}
+    if args.no_xsid:
+        overrides["xsid"] = False
+    if args.no_two_servers:
+        overrides["two_servers"] = False
+    if args.no_train:
+        overrides.update(train=False, retrain=False)
+    settings = Settings.quick_settings(**overrides) if args.quick else Settings(**overrides)
+    bench = Bench(settings)
+    rows = bench.run()
+    table = bench.write(rows)
+    print(table)
+    print(f"\nJSON: {settings.out_dir / 'results.json'}")
+    if bench.meta["errors"]:
+        print("\nFailed phases (see meta.errors in the JSON):", file=sys.stderr)
+        for error in bench.meta["errors"]:
+            print(f"  {error['phase']}: {error['error'][:300]}", file=sys.stderr)
+        return 1
+    return 0

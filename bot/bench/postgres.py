@@ -1,0 +1,73 @@
+"""A fresh PostgreSQL database for the shared tracker store, dropped afterwards."""
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+
+PG_HOST = "127.0.0.1"
+PG_PORT = 5432
+PG_USER = "postgres"
+
+
+def _connect(database: str = "postgres", host: str = PG_HOST, port: int = PG_PORT, user: str = PG_USER):
+    import psycopg2
+
+    connection = psycopg2.connect(host=host, port=port, user=user, dbname=database, connect_timeout=5)
+    connection.autocommit = True
+    return connection
+
+
+@dataclass
+class FreshDatabase:
+    name: str = field(default_factory=lambda: f"bench_{uuid.uuid4().hex[:10]}")
+    host: str = PG_HOST
+    port: int = PG_PORT
+    user: str = PG_USER
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", self.name):
+            raise ValueError(f"unsafe database name {self.name!r}")
+
+    def create(self) -> None:
+        with _connect(host=self.host, port=self.port, user=self.user) as connection:
+            with connection.cursor() as cursor:
+                cursor.execute(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        connection = _connect(host=self.host, port=self.port, user=self.user)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        finally:
+            connection.close()
+
+    def has_table(self, table: str) -> bool:
+        connection = _connect(self.name, self.host, self.port, self.user)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT to_regclass(%s)", (table,))
+                return cursor.fetchone()[0] is not None
+        finally:
+            connection.close()
+
+    def wait_for_table(self, table: str, timeout: float, check_alive=lambda: True) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not check_alive():
+                raise RuntimeError("server exited before creating the tracker tables")
+            if self.has_table(table):
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"table {table} not created in {self.name}")
+
+    def endpoints_yaml(self, actions_url: str, redis_host: str = "127.0.0.1", redis_port: int = 6379,
+                       redis_db: int = 0, key_prefix: str = "bench") -> str:
+        return (
+            f'action_endpoint:\n  url: "{actions_url}/webhook"\n'
+            f"tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: {self.host}\n"
+            f"  port: {self.port}\n  db: {self.name}\n  username: {self.user}\n"
+            f"lock_store:\n  type: redis\n  url: {redis_host}\n  port: {redis_port}\n"
+            f"  db: {redis_db}\n  key_prefix: {key_prefix}\n"
+        )

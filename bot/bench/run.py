@@ -1,0 +1,443 @@
+"""The whole benchmark: train both variants, the xSID check, then serve each variant and measure.
+
+Every phase is guarded: a phase that fails leaves its rows at n/a and its error in the JSON
+`meta.errors`, and the rest still runs. Nothing outside a temporary folder and var/bench/ is
+written; models/current.tar.gz and the repository's .rasa/ cache are never touched.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
+
+from bot.bench import configs, training, xsid
+from bot.bench.memory import rss_mb
+from bot.bench.stats import median_of_runs
+from bot.bench.table import PROJECT, STOCK, Row, render, write_json
+from bot.settings import REPO_ROOT
+
+QUESTIONS = REPO_ROOT / "tests" / "evaluation" / "questions.yml"
+EXPECTED_MEASURE = "opleidingsverlof-e-leren"  # what the catalogue question and follow-up are about
+VARIANTS = (PROJECT, STOCK)
+
+
+@dataclass
+class Settings:
+    quick: bool = False
+    out_dir: Path = REPO_ROOT / "var" / "bench"
+    latency_count: int = 200
+    warmup: int = 10
+    users: int = 20
+    load_seconds: float = 30.0
+    eval_every: int = 1  # use every n-th question (quick mode: a sample)
+    train: bool = True  # measure training; False reuses var/bench/models when up to date
+    retrain: bool = True
+    xsid: bool = True
+    serve: bool = True
+    two_servers: bool = True
+    pg_single: bool = True  # also load one server on the PostgreSQL + Redis endpoints
+    repeat: int = 1  # sequential latency and load runs per server; the table shows medians
+    rasa_env: Dict[str, str] = field(default_factory=dict)  # extra env for the Rasa servers
+    keep_tmp: bool = False
+
+    @classmethod
+    def quick_settings(cls, **overrides: Any) -> "Settings":
+        values = dict(quick=True, latency_count=20, warmup=3, load_seconds=5.0, eval_every=5,
+                      train=False, retrain=False, xsid=False, pg_single=False)
+        values.update(overrides)
+        return cls(**values)
+
+
+class Bench:
+    def __init__(self, settings: Settings, log: Callable[[str], None] = None) -> None:
+        self.settings = settings
+        self.started = time.monotonic()
+        self.tmp = Path(tempfile.mkdtemp(prefix="bot-bench-"))
+        self.raw: Dict[str, Any] = {PROJECT: {}, STOCK: {}, "xsid": {}}
+        self.meta: Dict[str, Any] = {"errors": [], "phases": {}}
+        self.models: Dict[str, Path] = {}
+        self._log = log or (lambda message: print(message, file=sys.stderr, flush=True))
+
+    # ------------------------------------------------------------------ helpers
+    def log(self, message: str) -> None:
+        elapsed = int(time.monotonic() - self.started)
+        self._log(f"[bench {elapsed // 60:02d}:{elapsed % 60:02d}] {message}")
+
+    def phase(self, name: str, func: Callable[[], Any]) -> Any:
+        load = os.getloadavg()[0]
+        self.log(f"{name} (load average {load:.1f})")
+        started = time.monotonic()
+        try:
+            return func()
+        except Exception as error:  # noqa: BLE001 - keep measuring the rest
+            self.meta["errors"].append({"phase": name, "error": f"{type(error).__name__}: {error}",
+                                        "trace": traceback.format_exc()[-3000:]})
+            self.log(f"{name} FAILED: {type(error).__name__}: {error}")
+            return None
+        finally:
+            self.meta["phases"][name] = {"seconds": round(time.monotonic() - started, 1),
+                                         "load_average_before": round(load, 2)}
+
+    def config_path(self, variant: str) -> Path:
+        return configs.PROJECT_CONFIG if variant == PROJECT else configs.STOCK_CONFIG
+
+    def fingerprint(self, variant: str) -> str:
+        digest = hashlib.sha256()
+        files = [self.config_path(variant), REPO_ROOT / "domain.yml", REPO_ROOT / "data" / "rules.yml",
+                 REPO_ROOT / "data" / "stories.yml", *sorted((REPO_ROOT / "data" / "nlu").glob("*.yml"))]
+        if variant == PROJECT:
+            files += sorted((REPO_ROOT / "bot" / "nlu").glob("*.py"))
+        for path in files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()[:16]
+
+    # ------------------------------------------------------------------ training
+    def train_variant(self, variant: str) -> None:
+        cache_models = self.settings.out_dir / "models"
+        cached_model = cache_models / f"{variant}.tar.gz"
+        cached_meta = cache_models / f"{variant}.json"
+        fingerprint = self.fingerprint(variant)
+        raw = self.raw[variant]
+        if not self.settings.train and cached_model.exists() and cached_meta.exists():
+            meta = json.loads(cached_meta.read_text())
+            if meta.get("fingerprint") == fingerprint:
+                self.log(f"{variant}: reusing {cached_model} (same config and data)")
+                raw["training"] = {**meta.get("training", {}), "reused_from": meta.get("trained_at")}
+                self.models[variant] = cached_model
+                return
+        data = training.copy_training_data(self.tmp / f"data-{variant}")
+        cache = self.tmp / f"cache-{variant}"
+        out = self.tmp / "models"
+        self.log(f"{variant}: rasa train, fresh cache")
+        fresh = training.train_full(self.config_path(variant), data, out, variant, cache,
+                                    self.tmp / f"train-{variant}.log")
+        if not fresh.ok:
+            raise RuntimeError(f"training {variant} failed:\n{training.tail(fresh.log)}")
+        raw["training"] = {"fresh_seconds": fresh.seconds, "fresh_peak_rss_mb": fresh.peak_rss_mb,
+                           "model_mb": fresh.size_mb}
+        cache_models.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(fresh.model, cached_model)
+        self.models[variant] = cached_model
+        if self.settings.retrain:
+            changed = training.copy_training_data(self.tmp / f"data-{variant}-changed")
+            target = training.pick_nlu_file(changed.nlu)
+            line = training.append_example(target)
+            self.log(f"{variant}: retrain after adding {line.strip()!r} to {target.name}")
+            again = training.train_full(self.config_path(variant), changed, out, f"{variant}-changed",
+                                        cache, self.tmp / f"retrain-{variant}.log")
+            if not again.ok:
+                raise RuntimeError(f"retraining {variant} failed:\n{training.tail(again.log)}")
+            raw["training"].update({"retrain_seconds": again.seconds, "retrain_peak_rss_mb": again.peak_rss_mb,
+                                    "retrain_change": f"{target.name}: {line.strip()}"})
+            again.model.unlink()
+        cached_meta.write_text(json.dumps({"fingerprint": fingerprint, "training": raw["training"],
+                                           "trained_at": time.strftime("%Y-%m-%d %H:%M")}, indent=1))
+
+    # ------------------------------------------------------------------ xSID
+    def xsid_check(self) -> None:
+        split = xsid.convert(xsid.XSID_DIR, self.tmp / "xsid")
+        self.raw["xsid"]["unseen_test_intents"] = {i: split.test_counts[i] for i in split.unseen_test_intents}
+        self.raw["xsid"]["train_examples"] = sum(split.train_counts.values())
+        self.raw["xsid"]["test_examples"] = sum(split.test_counts.values())
+        project = configs.nlu_only(configs.without_components(configs.load(configs.PROJECT_CONFIG),
+                                                              [configs.CATALOGUE_MATCHER]))
+        stock = configs.nlu_only(configs.load(configs.STOCK_CONFIG))
+        for variant, config in ((PROJECT, project), (STOCK, stock)):
+            config_file = configs.write(configs.absolute_paths(config), self.tmp / "xsid" / f"{variant}-config.yml")
+            result = training.train_nlu(config_file, split.train_yaml, self.tmp / "xsid", f"xsid-{variant}",
+                                        self.tmp / "xsid" / f"cache-{variant}",
+                                        self.tmp / "xsid" / f"train-{variant}.log")
+            if not result.ok:
+                raise RuntimeError(f"xSID training {variant} failed:\n{training.tail(result.log)}")
+            out = self.tmp / "xsid" / f"result-{variant}.json"
+            measured = training.run_measured(
+                [sys.executable, "-m", "bot.bench.nlu_eval", str(result.model), str(split.test_json), str(out)],
+                training.quiet_env(), self.tmp / "xsid" / f"eval-{variant}.log", timeout=900)
+            if measured.returncode != 0:
+                raise RuntimeError(f"xSID evaluation {variant} failed:\n"
+                                   f"{training.tail(self.tmp / 'xsid' / f'eval-{variant}.log')}")
+            evaluated = json.loads(out.read_text())
+            evaluated.pop("predictions", None)
+            self.raw["xsid"][variant] = {**evaluated, "train_seconds": result.seconds}
+            self.log(f"xSID {variant}: {evaluated['correct']}/{evaluated['n']} "
+                     f"({evaluated['fallback']} fallback), trained in {result.seconds:.0f} s")
+
+    # ------------------------------------------------------------------ serving
+    def _catalogue_db(self, folder: Path) -> str:
+        from bot.catalogue.db import get_engine
+        from bot.catalogue.loader import load_catalogue
+        from bot.settings import catalogue_dir
+
+        folder.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{folder / 'bot.db'}"
+        load_catalogue(get_engine(url), catalogue_dir())
+        return url
+
+    def _stack(self, variant: str, name: str, endpoints: Optional[Callable] = None):
+        from tests.servers import Stack
+
+        workdir = self.tmp / f"{name}-{variant}"
+        url = self._catalogue_db(workdir)
+        stack = Stack(workdir, {"BOT_DATABASE_URL": url, **self.settings.rasa_env}, model=self.models[variant])
+        if endpoints is not None:
+            stack.endpoints_text = endpoints(stack)
+        return stack
+
+    def _evaluate(self, url: str, token: str) -> Dict[str, Any]:
+        from bot.evaluation.client import BotClient
+        from bot.evaluation.questions import load_questions
+        from bot.evaluation.scoring import Scores
+
+        questions = load_questions(QUESTIONS)[:: self.settings.eval_every]
+        client = BotClient(url, token)
+        rows = [(q, client.say(q.question)) for q in questions]
+        scores = Scores(rows)
+        (in_ok, in_n), (oos_ok, oos_n) = scores.accuracy(True), scores.accuracy(False)
+        return {"in_scope_correct": in_ok, "in_scope_n": in_n, "oos_correct": oos_ok, "oos_n": oos_n,
+                "in_scope_pct": 100.0 * in_ok / in_n if in_n else None,
+                "oos_pct": 100.0 * oos_ok / oos_n if oos_n else None,
+                "confusions": [f"{e} -> {g}: {n}" for (e, g), n in scores.confusions().most_common(15)]}
+
+    def _sequential(self, url: str) -> Dict[str, Any]:
+        from bot.bench import load
+
+        runs = []
+        for _ in range(self.settings.repeat):
+            result = load.sequential(url, self.settings.latency_count, self.settings.warmup)
+            runs.append({"summary": result.summary(), "errors": result.errors,
+                         "intended": result.intended(EXPECTED_MEASURE)})
+        return self._median_runs(runs)
+
+    def _load(self, url: str) -> Dict[str, Any]:
+        from bot.bench import load
+
+        runs = [load.load(url, self.settings.users, self.settings.load_seconds).summary()
+                for _ in range(self.settings.repeat)]
+        if len(runs) == 1:
+            return runs[0]
+        merged = {k: median_of_runs([r[k] for r in runs]) for k in ("throughput", "p50", "p95", "p99", "errors")}
+        return {**merged, "runs": runs}
+
+    @staticmethod
+    def _median_runs(runs: List[Dict[str, Any]]) -> Dict[str, Any]:
+        if len(runs) == 1:
+            return runs[0]
+        summary = {s: {k: median_of_runs([r["summary"][s][k] for r in runs]) for k in ("n", "p50", "p95", "p99", "mean")}
+                   for s in runs[0]["summary"]}
+        return {"summary": summary, "errors": sum(r["errors"] for r in runs),
+                "intended": runs[-1]["intended"], "runs": runs}
+
+    def serve_single(self, variant: str) -> None:
+        from bot.bench import load
+
+        raw = self.raw[variant]
+        stack = self._stack(variant, "single")
+        try:
+            started = time.monotonic()
+            actions = stack.start_actions()
+            raw["actions_start_s"] = time.monotonic() - started
+            started = time.monotonic()
+            rasa = stack.spawn_rasa()
+            stack.wait_rasa(rasa)
+            raw["rasa_model_loaded_s"] = time.monotonic() - started
+            first = load.first_answer(stack.rasa_url)
+            raw["rasa_first_answer_s"] = time.monotonic() - started if first.ok else None
+            raw["rss_after_start_mb"] = {"rasa": rss_mb(rasa.pid), "actions": rss_mb(actions.pid)}
+            self.log(f"{variant}: first answer after {raw['rasa_first_answer_s']:.1f} s; evaluating questions")
+            raw["evaluation"] = self._evaluate(stack.rasa_url, stack.rasa_token)
+            self.log(f"{variant}: evaluation {raw['evaluation']['in_scope_pct']:.1f} % in scope, "
+                     f"{raw['evaluation']['oos_pct']:.1f} % out of scope; sequential latency")
+            raw["sequential"] = self._sequential(stack.rasa_url)
+            self.log(f"{variant}: load, {self.settings.users} users, {self.settings.load_seconds:.0f} s, one server")
+            raw["load_1"] = self._load(stack.rasa_url)
+            raw["rss_after_load_mb"] = {"rasa": rss_mb(rasa.pid), "actions": rss_mb(actions.pid)}
+        except Exception:
+            self.meta.setdefault("logs", {})[f"single-{variant}"] = stack.logs()[-4000:]
+            raise
+        finally:
+            stack.stop()
+
+    def serve_two(self, variant: str) -> None:
+        from bot.bench.nginx import Nginx
+        from bot.bench.postgres import FreshDatabase
+        from tests.servers import free_port, wait_until
+
+        raw = self.raw[variant]
+        database = FreshDatabase()
+        database.create()
+        prefix = f"bench{uuid.uuid4().hex[:8]}"
+        stack = self._stack(variant, "two", lambda s: database.endpoints_yaml(s.actions_url, key_prefix=prefix))
+        nginx = None
+        try:
+            stack.start_actions()
+            first = stack.spawn_rasa()
+            # Let the first server create the tracker tables, so two servers do not race on them.
+            database.wait_for_table("events", 180, lambda: first.poll() is None)
+            second_port = free_port()
+            second = stack.spawn_rasa(second_port, "rasa2")
+            stack.wait_rasa(first)
+            stack.wait_rasa(second, second_port)
+            from bot.bench import load
+
+            for url in (stack.rasa_url, f"http://127.0.0.1:{second_port}"):
+                load.sequential(url, 0, 3)  # warm-up
+            if self.settings.pg_single:
+                self.log(f"{variant}: load, one server on PostgreSQL + Redis")
+                raw["load_1_pg"] = self._load(stack.rasa_url)
+            nginx = Nginx(self.tmp / f"nginx-{variant}", free_port(),
+                          [f"127.0.0.1:{stack.rasa_port}", f"127.0.0.1:{second_port}"])
+            nginx.start()
+            wait_until(lambda: load.first_answer(nginx.url).ok, 30, "nginx upstream")
+            self.log(f"{variant}: load, two servers behind nginx (PostgreSQL + Redis)")
+            raw["load_2"] = self._load(nginx.url)
+            raw["rss_two_servers_after_load_mb"] = [rss_mb(first.pid), rss_mb(second.pid)]
+        except Exception:
+            self.meta.setdefault("logs", {})[f"two-{variant}"] = stack.logs()[-4000:]
+            raise
+        finally:
+            if nginx is not None:
+                nginx.stop()
+            stack.stop()
+            database.drop()
+
+    # ------------------------------------------------------------------ whole run
+    def run(self) -> List[Row]:
+        settings = self.settings
+        _import_test_servers()
+        self.meta.update({
+            "started_at": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": settings.quick,
+            "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(settings).items()},
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                        "load_average_start": os.getloadavg()},
+            "git_commit": _git_commit(), "fingerprints": {v: self.fingerprint(v) for v in VARIANTS},
+        })
+        try:
+            for variant in VARIANTS:
+                self.phase(f"train {variant}", lambda v=variant: self.train_variant(v))
+            if settings.xsid:
+                self.phase("xSID", self.xsid_check)
+            if settings.serve:
+                for variant in VARIANTS:
+                    if variant not in self.models:
+                        continue
+                    self.phase(f"serve {variant}, one server", lambda v=variant: self.serve_single(v))
+                    if settings.two_servers:
+                        self.phase(f"serve {variant}, two servers", lambda v=variant: self.serve_two(v))
+        finally:
+            if not settings.keep_tmp:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+        self.meta["seconds"] = round(time.monotonic() - self.started, 1)
+        self.meta["machine"]["load_average_end"] = os.getloadavg()
+        return build_rows(self.raw, settings)
+
+    def write(self, rows: List[Row]) -> str:
+        title = ("Benchmark: project (config.yml) vs stock (Rasa 3.6 default config, language nl)"
+                 + ("  [QUICK: smoke test, not comparable]" if self.settings.quick else ""))
+        table = render(rows, title)
+        write_json(self.settings.out_dir / "results.json", rows, self.meta, self.raw)
+        (self.settings.out_dir / "results.txt").write_text(table + "\n", encoding="utf-8")
+        return table
+
+
+def _import_test_servers() -> None:
+    """tests/servers.py (the Stack that starts the real servers) lives outside the package."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+
+
+def _git_commit() -> Optional[str]:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True,
+                              text=True, timeout=10).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _get(data: Dict[str, Any], *path: str) -> Optional[float]:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data if isinstance(data, (int, float)) and not isinstance(data, bool) else None
+
+
+def build_rows(raw: Dict[str, Any], settings: Settings) -> List[Row]:
+    """The table rows from the raw measurements of both variants (missing values stay n/a)."""
+    p, s = raw.get(PROJECT, {}), raw.get(STOCK, {})
+    rows: List[Row] = []
+
+    def add(section: str, key: str, label: str, unit: str, path, better: Optional[str] = "lower",
+            note: str = "", scale: float = 1.0) -> None:
+        def value(side):
+            v = _get(side, *path)
+            return None if v is None else v * scale
+        rows.append(Row(section, key, label, unit, value(p), value(s), better, note))
+
+    n_in = _get(p, "evaluation", "in_scope_n") or _get(s, "evaluation", "in_scope_n")
+    n_oos = _get(p, "evaluation", "oos_n") or _get(s, "evaluation", "oos_n")
+    section = f"Accuracy: tests/evaluation/questions.yml ({n_in or '?'} in scope, {n_oos or '?'} out of scope)"
+    add(section, "accuracy.primary_measure", "primary measure correct (in scope)", "%",
+        ("evaluation", "in_scope_pct"), "higher")
+    add(section, "accuracy.out_of_scope", "out of scope declined (names no measure)", "%",
+        ("evaluation", "oos_pct"), "higher")
+
+    x = raw.get("xsid", {})
+    section = (f"External NLU: xSID nl, train nl.valid ({x.get('train_examples', '?')}), "
+               f"test nl.test ({x.get('test_examples', '?')})")
+    unseen = x.get("unseen_test_intents") or {}
+    xsid_note = ("project = config.yml pipeline WITHOUT CatalogueEntityMatcher (domain-specific); "
+                 "intents only, no slots; " + (f"{sum(unseen.values())} test utterances have an intent absent "
+                                               f"from training ({', '.join(unseen)})" if unseen else ""))
+    for key, label, field_ in (("xsid.intent", "intent accuracy (as served, nlu_fallback = wrong)", "correct"),
+                               ("xsid.intent_top", "intent accuracy (classifier, fallback ignored)",
+                                "correct_top_intent")):
+        def acc(variant, f=field_):
+            v = x.get(variant) or {}
+            return 100.0 * v[f] / v["n"] if v.get("n") else None
+        rows.append(Row(section, key, label, "%", acc(PROJECT), acc(STOCK), "higher", xsid_note))
+
+    section = (f"Latency, sequential, {settings.latency_count} each after {settings.warmup} warm-up "
+               f"(fresh conversation per measured message)")
+    for scenario, label in (("catalogue", "catalogue answer"), ("followup", "follow-up (2nd turn)"),
+                            ("plain", "plain answer 'hallo'")):
+        for q in ("p50", "p95", "p99"):
+            add(section, f"latency.{scenario}.{q}", f"{label} {q}", "ms", ("sequential", "summary", scenario, q))
+
+    section = f"Load: {settings.users} concurrent users, {settings.load_seconds:.0f} s each"
+    for key, label, note in (("load_1", "1 server, SQLite tracker", ""),
+                             ("load_1_pg", "1 server, PostgreSQL + Redis", ""),
+                             ("load_2", "2 servers + nginx, PostgreSQL + Redis", "")):
+        add(section, f"{key}.throughput", f"{label}: throughput", "msg/s", (key, "throughput"), "higher", note)
+        for q in ("p50", "p95", "p99"):
+            add(section, f"{key}.{q}", f"{label}: latency {q}", "ms", (key, q))
+        add(section, f"{key}.errors", f"{label}: errors", "count", (key, "errors"))
+
+    section = "Memory (resident set size)"
+    add(section, "rss.rasa.start", "Rasa server after start", "MB", ("rss_after_start_mb", "rasa"))
+    add(section, "rss.rasa.load", "Rasa server after load", "MB", ("rss_after_load_mb", "rasa"))
+    add(section, "rss.actions.start", "action server after start", "MB", ("rss_after_start_mb", "actions"))
+    add(section, "rss.actions.load", "action server after load", "MB", ("rss_after_load_mb", "actions"))
+
+    section = "Start-up"
+    add(section, "startup.rasa", "Rasa server: process start -> first answer", "s", ("rasa_first_answer_s",))
+    add(section, "startup.actions", "action server: process start -> /health", "s", ("actions_start_s",))
+
+    reused = _get(p, "training", "fresh_seconds") is not None and (p.get("training") or {}).get("reused_from")
+    section = "Training (rasa train, temp copy, empty cache)" + (" [reused from an earlier run]" if reused else "")
+    add(section, "train.fresh", "full training, no cache", "s", ("training", "fresh_seconds"))
+    add(section, "train.retrain", "retraining after one added NLU example", "s", ("training", "retrain_seconds"))
+    add(section, "train.peak_rss", "training peak RSS", "MB", ("training", "fresh_peak_rss_mb"))
+    add(section, "train.model_size", "model size (tar.gz)", "MB", ("training", "model_mb"))
+    return rows

@@ -1,0 +1,109 @@
+"""The custom actions run against real rasa_sdk trackers and the real catalogue database."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import ActionAnswerMeasure, ActionFallback, ActionHandoff
+from actions.guidance import ActionAskDoelgroep, ActionRecommend
+
+
+def tracker(text: str, intent: str, entities: Optional[List[Dict]] = None,
+            slots: Optional[Dict] = None, ranking: Optional[List[str]] = None,
+            active_loop: Optional[str] = None) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9},
+              "entities": entities or [],
+              "intent_ranking": [{"name": n, "confidence": 0.3} for n in (ranking or [])]}
+    return Tracker("tester", slots or {}, latest, [], False, None,
+                   {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+def run(action, tracker_):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker_, {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}, events
+
+
+def payload(messages):
+    return next((m["custom"]["data"] for m in messages if m.get("custom")), None)
+
+
+@pytest.fixture(autouse=True)
+def _database(catalogue_database):
+    yield
+
+
+def test_answer_names_the_measure_sets_context_and_offers_follow_ups():
+    messages, slots, _ = run(ActionAnswerMeasure(), tracker(
+        "wat is een werkbaarheidscheque", "ask_werkbaar_werk",
+        [{"entity": "instrument", "value": "werkbaarheidscheque"}]))
+    data = payload(messages)
+    assert data["measures"][0]["id"] == "werkbaar-werk"
+    assert data["measures"][0]["instrument"] == "werkbaarheidscheque"
+    assert "Bron:" in messages[0]["text"] and messages[0]["buttons"]
+    assert slots["measure"] == "werkbaar-werk" and slots["instrument"] == "werkbaarheidscheque"
+
+
+def test_follow_up_reads_the_context_from_the_tracker():
+    messages, slots, _ = run(ActionAnswerMeasure(), tracker(
+        "hoeveel is dat?", "ask_followup", [{"entity": "aspect", "value": "amount"}],
+        slots={"measure": "werkbaar-werk", "instrument": "werkbaarheidscheque"}))
+    assert payload(messages)["aspect"] == "amount"
+    assert slots["instrument"] == "werkbaarheidscheque"
+
+
+def test_follow_up_without_context_asks_which_measure():
+    messages, _, _ = run(ActionAnswerMeasure(), tracker("hoeveel is dat?", "ask_followup"))
+    assert payload(messages) is None
+    assert "Over welke maatregel" in messages[0]["text"]
+
+
+def test_other_region_is_declined_even_with_a_measure_name():
+    messages, _, _ = run(ActionAnswerMeasure(), tracker(
+        "opleidingscheques in Wallonië?", "ask_opleidingsportefeuille",
+        [{"entity": "instrument", "value": "opleidingscheques"},
+         {"entity": "afwijzing", "value": "oos_other_region"}]))
+    assert messages == [dict(messages[0], response="utter_oos_other_region")]
+
+
+def test_switching_topic_ends_the_guidance_form():
+    _, _, events = run(ActionAnswerMeasure(), tracker(
+        "wat is telewerk", "ask_telewerk", active_loop="guidance_form"))
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+
+
+def test_fallback_asks_back_with_the_likeliest_measures_then_hands_over():
+    first, slots, _ = run(ActionFallback(), tracker(
+        "euh", "nlu_fallback", ranking=["nlu_fallback", "ask_telewerk", "ask_werkbaar_werk", "greet"]))
+    titles = [b["payload"] for b in first[0]["buttons"]]
+    assert titles[0].startswith("/ask_telewerk") and titles[1].startswith("/ask_werkbaar_werk")
+    assert slots["misses"] == 1
+    second, slots, _ = run(ActionFallback(), tracker("euh", "nlu_fallback", slots={"misses": 1}))
+    assert "0800 30 700" in second[0]["text"] and slots["handed_off"] is True
+
+
+def test_fallback_recommends_for_a_described_situation():
+    messages, _, _ = run(ActionFallback(), tracker(
+        "ik ben tijdelijk werkloos en wil iets bijleren", "nlu_fallback",
+        [{"entity": "doelgroep", "value": "tijdelijk werkloze"},
+         {"entity": "interesse", "value": "opleiding"}]))
+    assert payload(messages)["measures"][0]["id"] == "opleiding-tijdelijk-werklozen"
+
+
+def test_handoff_gives_vdab():
+    messages, slots, _ = run(ActionHandoff(), tracker("ik wil iemand spreken", "handoff"))
+    assert "0800 30 700" in messages[0]["text"] and slots["handed_off"] is True
+
+
+def test_guidance_question_and_recommendation():
+    messages, _, _ = run(ActionAskDoelgroep(), tracker("help me kiezen", "start_guidance"))
+    assert any('"doelgroep": "werkgever"' in b["payload"] for b in messages[0]["buttons"])
+    messages, slots, _ = run(ActionRecommend(), tracker(
+        "stagiairs", "inform", slots={"doelgroep": "werkgever", "interesse": "aanwerven"}))
+    data = payload(messages)
+    assert 1 <= len(data["measures"]) <= 3
+    assert slots["measure"] == data["measures"][0]["id"]
+    assert "stagebonus" not in [m.get("instrument") for m in data["measures"]]
