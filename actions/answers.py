@@ -1,7 +1,7 @@
 """Answers about measures, asking back when unsure, and handing over to a person."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -10,9 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import catalogue_errors_answered, leave_form, send
 from bot.answers import answer_message
 from bot.catalogue.db import session_scope
-from bot.dialogue import decline_reason
+from bot.dialogue import decline_reason, fallback_plan
 from bot.feedback import record_handoff
 from bot.guidance import clarify_reply, handoff_reply, no_measure_reply, recommendation_reply
+from bot.replies import DECLINES, Reply
 
 
 def _context(tracker: Tracker) -> tuple:
@@ -44,7 +45,7 @@ class ActionAnswerMeasure(Action):
         message = tracker.latest_message
         reason = decline_reason(message.get("entities", []))
         if reason:
-            dispatcher.utter_message(response=f"utter_{reason}")
+            send(dispatcher, Reply(DECLINES[reason]))
             return leave_form(tracker)
         with session_scope() as session:
             reply, topic = answer_message(
@@ -57,40 +58,65 @@ class ActionAnswerMeasure(Action):
         return _topic_events(topic, reply) + leave_form(tracker)
 
 
+def _act_on_words(dispatcher, tracker, session) -> Optional[List[Dict[Text, Any]]]:
+    """Act on clear words in a message the classifier could not place (bot.dialogue.
+    fallback_plan); None when the words are not clear enough either."""
+    entities = tracker.latest_message.get("entities", [])
+    plan = fallback_plan(entities, tracker.get_slot("measure"))
+    if plan == "decline":
+        send(dispatcher, Reply(DECLINES[decline_reason(entities)]))
+        return []
+    if plan == "recommend":
+        values = {e["entity"]: e["value"] for e in entities}
+        send(dispatcher, recommendation_reply(session, values["doelgroep"], values["interesse"]))
+        return [SlotSet("misses", 0)]
+    if plan in ("answer", "followup"):
+        context = _context(tracker) if plan == "followup" else (None, None)
+        reply, topic = answer_message(session, None, entities, context)
+        if reply is not None:
+            send(dispatcher, reply)
+            return _topic_events(topic, reply)
+    return None
+
+
 class ActionFallback(Action):
-    """Not understood: decline or answer anyway when the words make it clear (a measure is
-    named, or who the person is and what they want); otherwise ask back with the likeliest
-    measures; the second miss in a row offers VDAB's contact."""
+    """Not understood: act on clear words; otherwise ask back with the likeliest measures;
+    a second miss in a row offers VDAB."""
 
     def name(self) -> Text:
         return "action_fallback"
 
     @catalogue_errors_answered
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
-        message = tracker.latest_message
-        entities = message.get("entities", [])
-        reason = decline_reason(entities)
-        if reason:
-            dispatcher.utter_message(response=f"utter_{reason}")
-            return []
-        kinds = {e.get("entity"): e.get("value") for e in entities}
-        if {"doelgroep", "interesse"} <= kinds.keys():
-            with session_scope() as session:
-                send(dispatcher, recommendation_reply(session, kinds["doelgroep"], kinds["interesse"]))
-            return [SlotSet("misses", 0)]
-        if kinds.keys() & {"measure", "instrument"}:
-            with session_scope() as session:
-                reply, topic = answer_message(session, None, entities, (None, None))
-            if reply is not None:
-                send(dispatcher, reply)
-                return _topic_events(topic, reply)
-        misses = (tracker.get_slot("misses") or 0) + 1
-        if misses >= 2:
-            return _hand_off(dispatcher, tracker, "second miss")
-        ranking = [r.get("name") for r in message.get("intent_ranking", [])]
         with session_scope() as session:
-            send(dispatcher, clarify_reply(session, ranking))
-        return [SlotSet("misses", misses)]
+            events = _act_on_words(dispatcher, tracker, session)
+            if events is not None:
+                return events
+            misses = (tracker.get_slot("misses") or 0) + 1
+            if misses < 2:
+                ranking = [r.get("name") for r in tracker.latest_message.get("intent_ranking", [])]
+                send(dispatcher, clarify_reply(session, ranking))
+                return [SlotSet("misses", misses)]
+        return _hand_off(dispatcher, tracker, "second miss")
+
+
+class ActionDecline(Action):
+    """Out of scope. A message the classifier put with "other subjects" may still be a
+    follow-up on the measure in context ("wie kan ik bellen?"): the words decide."""
+
+    def name(self) -> Text:
+        return "action_decline"
+
+    @catalogue_errors_answered
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+        intent = tracker.latest_message["intent"].get("name")
+        if intent == "out_of_scope":
+            with session_scope() as session:
+                events = _act_on_words(dispatcher, tracker, session)
+            if events is not None:
+                return events + leave_form(tracker)
+        send(dispatcher, Reply(DECLINES.get(intent, DECLINES["out_of_scope"])))
+        return leave_form(tracker)
 
 
 class ActionHandoff(Action):

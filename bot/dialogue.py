@@ -83,3 +83,19 @@ def resolve_topic(
     if measure is None:
         measure, instrument = context
     return Topic(measure, instrument, aspect, doelgroep)
+
+
+def fallback_plan(entities: List[Mapping], context_measure: Optional[str]) -> str:
+    """What to do with a message the classifier was unsure about, from the words it contains:
+    `decline`, `recommend` (who the person is and what they want), `answer` (a measure is
+    named), `followup` (an aspect of the measure in context), or `clarify`."""
+    kinds = {e.get("entity") for e in entities}
+    if "afwijzing" in kinds:
+        return "decline"
+    if {"doelgroep", "interesse"} <= kinds:
+        return "recommend"
+    if kinds & {"measure", "instrument"}:
+        return "answer"
+    if context_measure and "aspect" in kinds:
+        return "followup"
+    return "clarify"

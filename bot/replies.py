@@ -43,3 +43,40 @@ def dutch_date(value) -> str:
 def button(title: str, intent: str, **entities: str) -> Dict[str, str]:
     slots = {k: v for k, v in entities.items() if v}
     return {"title": title, "payload": f"/{intent}{json.dumps(slots) if slots else ''}"}
+
+
+# What the bot says when it declines, per out-of-scope intent: what it cannot do, and where to go.
+DECLINES = {
+    "out_of_scope": (
+        "Daar kan ik je niet mee helpen. Ik geef alleen uitleg over de Vlaamse "
+        "maatregelen van 'Alle hens aan dek': opleiding, e-leren, thuiswerk, werkbaar "
+        "werk en premies voor werkgevers. Stel gerust een vraag daarover. (Ik antwoord "
+        "alleen in het Nederlands.)"
+    ),
+    "oos_federal": (
+        "Dat is een federale regel, bijvoorbeeld van de RVA (de Rijksdienst voor "
+        "Arbeidsvoorziening), de belastingen of het ziekenfonds. Daar geef ik geen "
+        "antwoord op: kijk op https://www.rva.be of vraag het aan je vakbond of "
+        "uitbetalingsinstelling. Ik help je wel met Vlaamse maatregelen rond opleiding en "
+        "werk."
+    ),
+    "oos_other_region": (
+        "Ik ken alleen de Vlaamse maatregelen. Voor Brussel kun je terecht bij Actiris "
+        "(https://www.actiris.brussels), voor Wallonië bij Le Forem "
+        "(https://www.leforem.be)."
+    ),
+    "oos_personal_data": (
+        "Ik kan je persoonlijke dossier niet inkijken en ik bewaar geen persoonsgegevens. "
+        "Typ dus geen rijksregisternummer, adres of rekeningnummer. Voor je eigen "
+        "dossier: log in op https://www.vdab.be of bel VDAB gratis op 0800 30 700."
+    ),
+    "oos_opinion": (
+        "Ik geef geen mening over beleid of politiek. Ik geef wel uitleg over wat de "
+        "maatregelen inhouden, met bronnen. Wat wil je weten?"
+    ),
+    "oos_manipulation": (
+        "Dat doe ik niet. Ik geef alleen informatie die in mijn bronnen staat, en ik "
+        "bevestig geen beweringen die daar niet in staan. Wil je weten wat er echt "
+        "bestaat? Stel gerust je vraag."
+    ),
+}

@@ -5,11 +5,18 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
+import string
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 from typing import Optional, Sequence
+
+from bot.settings import REPO_ROOT
+
+# The deployment's nginx config (two Rasa servers + web app), when the deploy work provides it.
+DEPLOY_TEMPLATE = REPO_ROOT / "deploy" / "nginx.conf.template"
 
 
 def find_nginx() -> Optional[str]:
@@ -51,12 +58,47 @@ http {{
 """
 
 
+def render_deploy_template(template: str, prefix: Path, port: int, upstreams: Sequence[str],
+                           web_server: str) -> str:
+    """deploy/nginx.conf.template with its ${...} placeholders filled (nginx's own $variables
+    stay); needs exactly two Rasa servers."""
+    if len(upstreams) != 2:
+        raise ValueError("the deploy template has two Rasa servers")
+    return string.Template(template).safe_substitute(
+        NGINX_PREFIX=str(prefix), NGINX_LISTEN=f"127.0.0.1:{port}", RASA_SERVER_1=upstreams[0],
+        RASA_SERVER_2=upstreams[1], WEB_SERVER=web_server)
+
+
+def _unused_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Nginx:
-    def __init__(self, prefix: Path, port: int, upstreams: Sequence[str]) -> None:
+    """nginx on 127.0.0.1:`port` in front of `upstreams`: the deployment's template
+    (deploy/nginx.conf.template) when it exists and there are two upstreams, else a minimal
+    round-robin config. Only /webhooks/rest/ is used, so the template's web upstream points at
+    an unused port."""
+
+    def __init__(self, prefix: Path, port: int, upstreams: Sequence[str],
+                 template: Optional[Path] = DEPLOY_TEMPLATE) -> None:
         self.prefix = prefix
         self.port = port
         self.upstreams = list(upstreams)
+        self.template = template if template is not None and template.exists() and len(upstreams) == 2 else None
         self.process: Optional[subprocess.Popen] = None
+
+    @property
+    def config_source(self) -> str:
+        return str(self.template.relative_to(REPO_ROOT)) if self.template else "minimal round-robin config"
+
+    def render(self) -> str:
+        if self.template is not None:
+            (self.prefix / "tmp").mkdir(parents=True, exist_ok=True)
+            return render_deploy_template(self.template.read_text(), self.prefix, self.port, self.upstreams,
+                                          f"127.0.0.1:{_unused_port()}")
+        return render_config(self.prefix, self.port, self.upstreams)
 
     @property
     def url(self) -> str:
@@ -68,7 +110,7 @@ class Nginx:
             raise FileNotFoundError("nginx is not installed (apt-get install -y nginx)")
         self.prefix.mkdir(parents=True, exist_ok=True)
         config = self.prefix / "nginx.conf"
-        config.write_text(render_config(self.prefix, self.port, self.upstreams))
+        config.write_text(self.render())
         log = open(self.prefix / "stdout.log", "wb")
         self.process = subprocess.Popen(
             [binary, "-p", str(self.prefix), "-c", str(config), "-e", str(self.prefix / "error.log"),
@@ -78,7 +120,7 @@ class Nginx:
             if self.process.poll() is not None:
                 raise RuntimeError(f"nginx exited: {(self.prefix / 'error.log').read_text(errors='replace')[-500:]}")
             try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:
+                with urllib.request.urlopen(self.url + "/webhooks/rest/", timeout=2) as response:
                     if response.status == 200:
                         return
             except OSError:

@@ -299,6 +299,7 @@ class Bench:
             nginx = Nginx(self.tmp / f"nginx-{variant}", free_port(),
                           [f"127.0.0.1:{stack.rasa_port}", f"127.0.0.1:{second_port}"])
             nginx.start()
+            raw["nginx_config"] = nginx.config_source
             wait_until(lambda: load.first_answer(nginx.url).ok, 30, "nginx upstream")
             self.log(f"{variant}: load, two servers behind nginx (PostgreSQL + Redis)")
             raw["load_2"] = self._load(nginx.url)

@@ -86,13 +86,28 @@ def append_example(nlu_file: Path, suffix: str = " alsjeblieft") -> str:
     lines = text.rstrip("\n").split("\n")
     if not any(line.strip().startswith("examples:") for line in lines):
         raise ValueError(f"{nlu_file}: no examples block")
-    last = lines[-1]
-    match = _EXAMPLE.match(last)
+    match = _EXAMPLE.match(lines[-1]) if _ends_with_example(lines) else None
     if not match:
         raise ValueError(f"{nlu_file}: the file does not end with an example line")
     added = f"{match.group(1)}- {match.group(2)}{suffix}"
     nlu_file.write_text("\n".join(lines + [added]) + "\n", encoding="utf-8")
     return added
+
+
+def _ends_with_example(lines: List[str]) -> bool:
+    """The last line is a `- text` item inside an `examples: |` block (the nearest less-indented
+    line above it is the `examples:` key)."""
+    match = _EXAMPLE.match(lines[-1]) if lines else None
+    if not match:
+        return False
+    indent = len(match.group(1))
+    for line in reversed(lines[:-1]):
+        if not line.strip():
+            continue
+        line_indent = len(line) - len(line.lstrip())
+        if line_indent < indent:
+            return line.strip().startswith("examples:")
+    return False
 
 
 @dataclass
@@ -148,7 +163,7 @@ def pick_nlu_file(nlu_dir: Path) -> Path:
     """The NLU file that gets the one-line change: the first (sorted) that ends with an example."""
     for path in sorted(nlu_dir.glob("*.yml")):
         lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-        if lines and _EXAMPLE.match(lines[-1]):
+        if _ends_with_example(lines):
             return path
     raise FileNotFoundError(f"no NLU file in {nlu_dir} ends with an example line")
 

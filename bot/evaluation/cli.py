@@ -21,6 +21,11 @@ def register(subparsers) -> None:
     evaluate.add_argument("--report", type=Path, help="write an HTML report here")
     evaluate.set_defaults(func=_evaluate)
 
+    conversations = subparsers.add_parser(
+        "evaluate-conversations", help="run multi-turn test conversations through the running bot")
+    conversations.add_argument("conversations", type=Path)
+    conversations.set_defaults(func=_evaluate_conversations)
+
 
 def _client():
     from bot.evaluation.client import BotClient
@@ -72,4 +77,17 @@ def _evaluate(args) -> int:
     if args.report:
         write_report(scores, args.report)
         print(f"\nRapport: {args.report}")
+    return 0
+
+
+def _evaluate_conversations(args) -> int:
+    from bot.evaluation.conversations import conversation_lines, run_conversations
+
+    client = _client()
+    try:
+        results = run_conversations(client, args.conversations)
+    except (urllib.error.URLError, OSError):
+        print(NOT_RUNNING.format(url=client.rasa_url), file=sys.stderr)
+        return 1
+    print("\n".join(conversation_lines(results)))
     return 0

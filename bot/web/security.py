@@ -18,13 +18,12 @@ STAFF_SESSION_SECONDS = 8 * 3600
 
 
 def content_security_policy(config: WebConfig) -> str:
-    rasa = " ".join(config.rasa_origins())
     return "; ".join([
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
-        f"connect-src 'self' {rasa}",
+        " ".join(["connect-src 'self'", *config.rasa_origins()]),
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",

@@ -38,6 +38,7 @@ def test_question_answer_with_source_and_quick_reply(chat, artifacts):
     assert c.last_bot_text() != first_answer
     # Usable at 360 px: nothing sticks out sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.mouse.move(0, 0)  # no hover colour in the screenshot
     page.screenshot(path=str(artifacts / "chat.png"), full_page=True)
 
 

@@ -8,6 +8,9 @@
   var GREETING = "/greet";
   var ANSWER_TIMEOUT_MS = 20000;
   var URL_RE = /https?:\/\/[^\s<>"']+/g;
+  var THUMB_PATH = "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06" +
+    "L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05" +
+    "c.09-.23.14-.47.14-.73v-2z";
   var TRAILING_PUNCTUATION = /[.,;:!?)\]}'"]+$/;
 
   var meta = document.querySelector('meta[name="rasa-url"]');
@@ -130,6 +133,8 @@
           other.disabled = true;
         });
         button.classList.add("chosen");
+        // The pressed button is now disabled: keep keyboard focus in the log (no on-screen keyboard).
+        log.focus({ preventScroll: true });
         send(b.payload, b.title);
       });
       group.appendChild(button);
@@ -156,13 +161,29 @@
     log.appendChild(box);
   }
 
-  function thumb(className, icon, label) {
+  /* A thumb icon as inline SVG (path: Material Icons "thumb_up", Apache-2.0): no emoji font needed. */
+  function thumbIcon(down) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "20");
+    svg.setAttribute("height", "20");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "thumb-icon");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", THUMB_PATH);
+    path.setAttribute("fill", "currentColor");
+    if (down) { path.setAttribute("transform", "rotate(180 12 12)"); }
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function thumb(className, down, label) {
     var button = el("button", "thumb " + className);
     button.type = "button";
     button.setAttribute("aria-label", label);
-    var symbol = el("span", "thumb-icon", icon);
-    symbol.setAttribute("aria-hidden", "true");
-    button.appendChild(symbol);
+    button.appendChild(thumbIcon(down));
     button.appendChild(document.createTextNode(" " + label));
     return button;
   }
@@ -178,8 +199,8 @@
     box.setAttribute("aria-label", "Feedback over dit antwoord");
     var row = el("div", "feedback-row");
     row.appendChild(el("span", "feedback-question", "Was dit antwoord nuttig?"));
-    var up = thumb("thumb-up", "👍", "Nuttig");
-    var down = thumb("thumb-down", "👎", "Niet nuttig");
+    var up = thumb("thumb-up", false, "Nuttig");
+    var down = thumb("thumb-down", true, "Niet nuttig");
     row.appendChild(up);
     row.appendChild(down);
     box.appendChild(row);
@@ -199,6 +220,7 @@
 
     var result = el("p", "feedback-result");
     result.setAttribute("role", "status");
+    result.tabIndex = -1;
     box.appendChild(result);
 
     function submit(rating) {
@@ -220,6 +242,7 @@
         (rating > 0 ? up : down).classList.add("chosen");
         details.hidden = true;
         result.textContent = "Bedankt voor je feedback";
+        result.focus({ preventScroll: true });
       }).catch(function () {
         up.disabled = false;
         down.disabled = false;
@@ -306,9 +329,9 @@
       setStatus("De chat kon niet laden. Bel VDAB gratis op 0800 30 700.");
       return;
     }
-    socket = window.io(meta.content, {
-      transports: ["websocket", "polling"], tryAllTransports: true, reconnection: true
-    });
+    var options = { transports: ["websocket", "polling"], tryAllTransports: true, reconnection: true };
+    // An empty rasa-url means Rasa's /socket.io/ is served on this page's own origin.
+    socket = meta.content ? window.io(meta.content, options) : window.io(options);
     socket.on("connect", function () {
       confirmed = false;
       socket.emit("session_request", { session_id: sessionId });

@@ -7,7 +7,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import ActionAnswerMeasure, ActionFallback, ActionHandoff
+from actions.answers import ActionAnswerMeasure, ActionDecline, ActionFallback, ActionHandoff
 from actions.guidance import ActionAskDoelgroep, ActionRecommend
 
 
@@ -66,7 +66,8 @@ def test_other_region_is_declined_even_with_a_measure_name():
         "opleidingscheques in Wallonië?", "ask_opleidingsportefeuille",
         [{"entity": "instrument", "value": "opleidingscheques"},
          {"entity": "afwijzing", "value": "oos_other_region"}]))
-    assert messages == [dict(messages[0], response="utter_oos_other_region")]
+    assert payload(messages) is None
+    assert "Actiris" in messages[0]["text"]
 
 
 def test_switching_topic_ends_the_guidance_form():
@@ -107,3 +108,24 @@ def test_guidance_question_and_recommendation():
     assert 1 <= len(data["measures"]) <= 3
     assert slots["measure"] == data["measures"][0]["id"]
     assert "stagebonus" not in [m.get("instrument") for m in data["measures"]]
+
+
+def test_fallback_with_an_aspect_and_a_measure_in_context_answers_the_follow_up():
+    messages, slots, _ = run(ActionFallback(), tracker(
+        "hoeveel is die waard?", "nlu_fallback", [{"entity": "aspect", "value": "amount"}],
+        slots={"measure": "werkbaar-werk", "instrument": "werkbaarheidscheque"}))
+    data = payload(messages)
+    assert (data["measures"][0]["id"], data["aspect"]) == ("werkbaar-werk", "amount")
+
+
+def test_out_of_scope_is_declined_unless_it_is_a_follow_up_in_context():
+    messages, _, _ = run(ActionDecline(), tracker("wat is het weer morgen", "out_of_scope"))
+    assert payload(messages) is None and "niet mee helpen" in messages[0]["text"]
+    messages, _, _ = run(ActionDecline(), tracker(
+        "wie kan ik bellen?", "out_of_scope", [{"entity": "aspect", "value": "contact"}],
+        slots={"measure": "telewerk"}))
+    assert (payload(messages)["measures"][0]["id"], payload(messages)["aspect"]) == ("telewerk", "contact")
+    messages, _, _ = run(ActionDecline(), tracker(
+        "hoeveel is mijn uitkering", "oos_federal", [{"entity": "aspect", "value": "amount"}],
+        slots={"measure": "telewerk"}))
+    assert payload(messages) is None and "RVA" in messages[0]["text"]

@@ -56,3 +56,14 @@ def test_decline_reason():
     assert decline_reason([e("instrument", "opleidingscheques"), e("afwijzing", "oos_other_region")]) == \
         "oos_other_region"
     assert decline_reason([e("instrument", "opleidingscheques")]) is None
+
+
+def test_fallback_plan_acts_on_clear_words_only():
+    from bot.dialogue import fallback_plan
+
+    assert fallback_plan([e("afwijzing", "oos_opinion"), e("measure", "telewerk")], None) == "decline"
+    assert fallback_plan([e("doelgroep", "werkgever"), e("interesse", "aanwerven")], None) == "recommend"
+    assert fallback_plan([e("instrument", "opleidingscheques")], None) == "answer"
+    assert fallback_plan([e("aspect", "amount")], "telewerk") == "followup"
+    assert fallback_plan([e("aspect", "amount")], None) == "clarify"
+    assert fallback_plan([], "telewerk") == "clarify"

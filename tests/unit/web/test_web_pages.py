@@ -95,3 +95,17 @@ def test_config_from_environment(monkeypatch, database_url):
     monkeypatch.setenv("BOT_RASA_URL", "javascript:alert(1)")
     with pytest.raises(ValueError):
         WebConfig.from_env()
+
+
+def test_same_origin_rasa(monkeypatch, database_url):
+    from bot.web.app import create_app
+    from tests.unit.web.web_testing import Client
+
+    monkeypatch.setenv("BOT_RASA_URL", "http://127.0.0.1:6006")
+    monkeypatch.setenv("BOT_RASA_PUBLIC_URL", "same-origin")
+    monkeypatch.setenv("BOT_DATABASE_URL", database_url)
+    config = WebConfig.from_env()
+    assert config.public_rasa_url == "" and config.rasa_url == "http://127.0.0.1:6006"
+    response = Client(create_app(config)).get("/")
+    assert '<meta name="rasa-url" content="">' in response.text
+    assert "connect-src 'self';" in response.headers["content-security-policy"]

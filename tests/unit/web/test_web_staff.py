@@ -14,7 +14,7 @@ from bot.catalogue.constants import MEASURE_IDS
 from bot.web.config import WebConfig
 from bot.web.security import STAFF_COOKIE, cookie_is_valid, make_staff_cookie
 
-from conftest import RASA_TOKEN, STAFF_TOKEN
+from tests.unit.web.web_testing import RASA_TOKEN, STAFF_TOKEN, Client
 
 
 def add_feedback(database_url, comment, rating=-1, question="Wat is telewerk?"):
@@ -83,7 +83,6 @@ def test_cookie_signature_and_expiry(config):
 
 def test_staff_page_closed_without_token(database_url):
     from bot.web.app import create_app
-    from conftest import Client
 
     client = Client(create_app(WebConfig(staff_token="", database_url=database_url)))
     assert client.get("/staff", headers={"authorization": "Bearer "}).status_code == 401
@@ -183,7 +182,6 @@ def test_question_tester(config, fake_rasa):
     from dataclasses import replace
 
     from bot.web.app import create_app
-    from conftest import Client
 
     client = Client(create_app(replace(config, rasa_url=fake_rasa)))
     client.post("/staff/login", data={"token": STAFF_TOKEN})

@@ -1,0 +1,122 @@
+"""The one-line data change, the stock config, config variants, nginx config, /proc parsing."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.bench import configs, training
+from bot.bench.memory import parse_vmrss, rss_bytes
+from bot.bench.nginx import render_config
+from bot.bench.postgres import FreshDatabase
+
+NLU = """version: "3.1"
+nlu:
+  - intent: greet
+    examples: |
+      - hallo
+      - dag
+  - intent: thank
+    examples: |
+      - bedankt
+      - merci
+"""
+
+
+def test_append_example_adds_one_example_to_the_last_block(tmp_path):
+    path = tmp_path / "chitchat.yml"
+    path.write_text(NLU, encoding="utf-8")
+    before = training.example_count(path)
+    added = training.append_example(path)
+    assert added == "      - merci alsjeblieft"
+    assert training.example_count(path) == (before[0], before[1] + 1)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["nlu"][1]["examples"].splitlines()[-1] == "- merci alsjeblieft"
+
+
+def test_append_example_refuses_a_file_that_does_not_end_with_an_example(tmp_path):
+    path = tmp_path / "rules.yml"
+    path.write_text("version: '3.1'\nnlu:\n  - intent: x\n    examples: |\n      - a\n  - synonym: b\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        training.append_example(path)
+    with pytest.raises(FileNotFoundError):
+        training.pick_nlu_file(tmp_path)
+
+
+def test_pick_nlu_file_is_deterministic(tmp_path):
+    (tmp_path / "b.yml").write_text(NLU, encoding="utf-8")
+    (tmp_path / "a.yml").write_text(NLU, encoding="utf-8")
+    assert training.pick_nlu_file(tmp_path).name == "a.yml"
+
+
+def test_stock_config_is_rasas_default_for_dutch():
+    stock = configs.load(configs.STOCK_CONFIG)
+    default = configs.rasa_default_config()
+    assert stock["language"] == "nl"
+    assert stock["pipeline"] == default["pipeline"]
+    assert stock["policies"] == default["policies"]
+    names = [c["name"] for c in stock["pipeline"]]
+    assert names[0] == "WhitespaceTokenizer" and "SpacyNLP" not in names
+
+
+def test_project_config_without_the_catalogue_matcher():
+    config = {"language": "nl", "pipeline": [{"name": "SpacyNLP", "model": "var/spacy-nl"},
+                                             {"name": "bot.nlu.catalogue_matcher.CatalogueEntityMatcher"},
+                                             {"name": "DIETClassifier"}],
+              "policies": [{"name": "RulePolicy"}]}
+    stripped = configs.nlu_only(configs.without_components(config, [configs.CATALOGUE_MATCHER]))
+    assert [c["name"] for c in stripped["pipeline"]] == ["SpacyNLP", "DIETClassifier"]
+    assert "policies" not in stripped
+    assert len(config["pipeline"]) == 3  # the original is untouched
+    absolute = configs.absolute_paths(stripped)
+    assert absolute["pipeline"][0]["model"].endswith("/var/spacy-nl")
+    assert absolute["pipeline"][0]["model"].startswith("/")
+
+
+def test_nginx_config_has_both_upstreams_on_loopback(tmp_path):
+    text = render_config(tmp_path, 18080, ["127.0.0.1:5005", "127.0.0.1:5006"])
+    assert "listen 127.0.0.1:18080;" in text
+    assert text.count("server 127.0.0.1:") == 2
+    assert f"pid {tmp_path}/nginx.pid;" in text
+    with pytest.raises(ValueError):
+        render_config(tmp_path, 1, [])
+
+
+def test_vmrss_parsing_and_own_process():
+    assert parse_vmrss("Name:\tpython\nVmRSS:\t  2048 kB\n") == 2048 * 1024
+    assert parse_vmrss("Name: x\n") is None
+    import os
+
+    assert rss_bytes(os.getpid()) > 1024 * 1024
+
+
+def test_postgres_endpoints_and_safe_name():
+    database = FreshDatabase(name="bench_abc")
+    text = database.endpoints_yaml("http://127.0.0.1:5055", key_prefix="benchx")
+    data = yaml.safe_load(text)
+    assert data["tracker_store"]["dialect"] == "postgresql"
+    assert data["tracker_store"]["db"] == "bench_abc"
+    assert data["lock_store"]["type"] == "redis"
+    assert data["action_endpoint"]["url"] == "http://127.0.0.1:5055/webhook"
+    with pytest.raises(ValueError):
+        FreshDatabase(name="x; drop table")
+
+
+RAW = """<module> (rasa/__main__.py:5);main (rasa/__main__.py:9);_find_and_load (<frozen importlib._bootstrap>:1027);<module> (tensorflow/__init__.py:3) 30
+<module> (rasa/__main__.py:5);main (rasa/__main__.py:9);load (rasa/core/agent.py:100);process (rasa/nlu/classifiers/diet_classifier.py:900);__call__ (tensorflow/python/eager/polymorphic_function/polymorphic_function.py:8) 50
+<module> (rasa/__main__.py:5);main (rasa/__main__.py:9);match (bot/nlu/phrase_matcher.py:99) 20
+"""
+
+
+def test_pyspy_raw_parsing_markers_and_packages():
+    from bot.bench.profile import marker_lines, package_of, parse_raw, short_path
+
+    samples = parse_raw(RAW + "garbage line\n\n")
+    assert samples.total == 100
+    assert samples.inclusive(r"^_find_and_load ") == 30
+    assert samples.inclusive(r"\(rasa/nlu/classifiers/diet_classifier\.py") == 50
+    assert samples.inclusive(r"\(rasa/") == 100
+    assert samples.self_by_package() == {"tensorflow": 80, "project code": 20}
+    assert package_of("execute (sqlalchemy/engine/default.py)") == "sqlalchemy"
+    lines = marker_lines(samples, [("DIET", r"diet_classifier")], rate=100, messages=10)
+    assert "50.0 %" in lines[0] and "50.0 ms/message" in lines[0]
+    assert short_path("/x/.venv/lib/python3.10/site-packages/rasa/core/agent.py") == "rasa/core/agent.py"
