@@ -31,9 +31,12 @@ class FreshDatabase:
             raise ValueError(f"unsafe database name {self.name!r}")
 
     def create(self) -> None:
-        with _connect(host=self.host, port=self.port, user=self.user) as connection:
+        connection = _connect(host=self.host, port=self.port, user=self.user)
+        try:
             with connection.cursor() as cursor:
                 cursor.execute(f'CREATE DATABASE "{self.name}"')
+        finally:
+            connection.close()
 
     def drop(self) -> None:
         connection = _connect(host=self.host, port=self.port, user=self.user)

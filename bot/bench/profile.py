@@ -300,6 +300,18 @@ def ab_run(tmp: Path, name: str, env: Dict[str, str], count: int, load_seconds: 
         stack.stop()
 
 
+def action_whatif(tmp: Path, calls: int) -> Dict:
+    """bot.bench.whatif on a copy of the catalogue: answer_message now vs with column queries."""
+    stack = _stack(tmp, "whatif", {})
+    out = tmp / "whatif.json"
+    env = {**stack.process_env(), "PYTHONDONTWRITEBYTECODE": "1", "PYTHONWARNINGS": "ignore"}
+    completed = subprocess.run([sys.executable, "-m", "bot.bench.whatif", str(out), str(calls)], cwd=REPO_ROOT,
+                               env=env, capture_output=True, text=True, timeout=600)
+    if completed.returncode != 0:
+        raise RuntimeError(f"whatif failed: {completed.stderr[-2000:]}")
+    return json.loads(out.read_text())
+
+
 def tf_threads_experiment(tmp: Path, rounds: int, count: int, load_seconds: float) -> Dict:
     runs: Dict[str, List[Dict]] = {"default": [], "tf_threads_1": []}
     for index in range(rounds):
@@ -323,7 +335,7 @@ def _m(runs: List[Dict], *path: str) -> Optional[float]:
     return median(values)
 
 
-def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict) -> str:
+def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict, whatif: Optional[Dict] = None) -> str:
     rate = spy.get("rate", 100)
     lines = ["Profile of the project's Rasa server (models/current.tar.gz, config.yml)",
              f"generated {time.strftime('%Y-%m-%d %H:%M')}, machine load average {os.getloadavg()[0]:.1f} "
@@ -371,6 +383,15 @@ def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict) -> str:
                   f"{(spy.get('rss_after_start_mb') or {}).get('actions') or 0:.0f} MB; after "
                   f"{messages} messages: Rasa {(spy.get('rss_after_messages_mb') or {}).get('rasa') or 0:.0f} MB, "
                   f"actions {(spy.get('rss_after_messages_mb') or {}).get('actions') or 0:.0f} MB"]
+    # ---- action server what-if
+    if whatif:
+        lines += ["", "== Action server what-if (in-process, median ms per answer_message call incl. its session):",
+                  "   bot.answers.answer_message loads the whole catalogue as ORM objects twice per message",
+                  "   (list_measures + instrument_measures -> list_measures) only to read measure ids, priorities",
+                  "   and the instrument -> measure map; the same with two column queries:"]
+        for name, values in whatif.items():
+            lines.append(f"  {name:<10} now {values['current_ms']:7.1f} ms   column queries {values['light_ms']:7.1f} ms"
+                         f"   ratio {values['light_ms'] / values['current_ms']:.2f}   same answer: {values['same_answer']}")
     # ---- TF threads
     if ab:
         lines += ["", "== TF_INTRA_OP_PARALLELISM_THREADS=1 TF_INTER_OP_PARALLELISM_THREADS=1 (Rasa server only), "
@@ -396,7 +417,8 @@ def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict) -> str:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "profile.txt").write_text(text, encoding="utf-8")
     serialisable = {k: (v.self_by_function().most_common(40) if isinstance(v, Samples) else v) for k, v in spy.items()}
-    (out_dir / "profile.json").write_text(json.dumps({"pyspy": serialisable, "probe": probed, "tf_threads": ab},
+    (out_dir / "profile.json").write_text(json.dumps({"pyspy": serialisable, "probe": probed, "tf_threads": ab,
+                                                      "action_whatif": whatif},
                                                      indent=1, default=str), encoding="utf-8")
     return text
 
@@ -413,9 +435,11 @@ def run_profile(out_dir: Path, quick: bool = False, keep_tmp: bool = False) -> i
         spy = profile_with_pyspy(tmp, rounds=15 if quick else 60)
         _log("probe (in-process stage and per-node timings)")
         probed = probe(tmp, rounds=10 if quick else 40)
+        _log("action server what-if")
+        whatif = action_whatif(tmp, calls=10 if quick else 40)
         ab = tf_threads_experiment(tmp, rounds=1 if quick else 2, count=20 if quick else 80,
                                    load_seconds=5 if quick else 15)
-        text = write_report(out_dir, spy, probed, ab)
+        text = write_report(out_dir, spy, probed, ab, whatif)
     finally:
         if not keep_tmp:
             shutil.rmtree(tmp, ignore_errors=True)

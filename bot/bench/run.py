@@ -17,6 +17,7 @@ import tempfile
 import time
 import traceback
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
@@ -30,6 +31,8 @@ from bot.settings import REPO_ROOT
 QUESTIONS = REPO_ROOT / "tests" / "evaluation" / "questions.yml"
 EXPECTED_MEASURE = "opleidingsverlof-e-leren"  # what the catalogue question and follow-up are about
 VARIANTS = (PROJECT, STOCK)
+SERVING_NOTE = ("served with the production endpoints: PostgreSQL tracker store (fresh database on "
+                "127.0.0.1:5432) + Redis lock store, one action server; REST channel, loopback")
 
 
 @dataclass
@@ -46,7 +49,6 @@ class Settings:
     xsid: bool = True
     serve: bool = True
     two_servers: bool = True
-    pg_single: bool = True  # also load one server on the PostgreSQL + Redis endpoints
     repeat: int = 1  # sequential latency and load runs per server; the table shows medians
     rasa_env: Dict[str, str] = field(default_factory=dict)  # extra env for the Rasa servers
     keep_tmp: bool = False
@@ -54,7 +56,7 @@ class Settings:
     @classmethod
     def quick_settings(cls, **overrides: Any) -> "Settings":
         values = dict(quick=True, latency_count=20, warmup=3, load_seconds=5.0, eval_every=5,
-                      train=False, retrain=False, xsid=False, pg_single=False)
+                      train=False, retrain=False, xsid=False)
         values.update(overrides)
         return cls(**values)
 
@@ -201,8 +203,11 @@ class Bench:
         from bot.evaluation.scoring import Scores
 
         questions = load_questions(QUESTIONS)[:: self.settings.eval_every]
-        client = BotClient(url, token)
-        rows = [(q, client.say(q.question)) for q in questions]
+        client = BotClient(url, token, timeout=120)
+        # Every question is a fresh conversation, so a few at a time gives the same answers sooner.
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            turns = list(pool.map(lambda q: client.say(q.question), questions))
+        rows = list(zip(questions, turns))
         scores = Scores(rows)
         (in_ok, in_n), (oos_ok, oos_n) = scores.accuracy(True), scores.accuracy(False)
         return {"in_scope_correct": in_ok, "in_scope_n": in_n, "oos_correct": oos_ok, "oos_n": oos_n,
@@ -239,11 +244,21 @@ class Bench:
         return {"summary": summary, "errors": sum(r["errors"] for r in runs),
                 "intended": runs[-1]["intended"], "runs": runs}
 
-    def serve_single(self, variant: str) -> None:
+    def serve(self, variant: str) -> None:
+        """One variant on the production endpoints (PostgreSQL tracker store in a fresh database,
+        Redis lock store): start-up, memory, accuracy, sequential latency and load on one Rasa
+        server; then a second server joins behind nginx for the two-server load."""
         from bot.bench import load
+        from bot.bench.nginx import Nginx
+        from bot.bench.postgres import FreshDatabase
+        from tests.servers import free_port, wait_until
 
         raw = self.raw[variant]
-        stack = self._stack(variant, "single")
+        database = FreshDatabase()
+        database.create()
+        prefix = f"bench{uuid.uuid4().hex[:8]}"
+        stack = self._stack(variant, "serve", lambda s: database.endpoints_yaml(s.actions_url, key_prefix=prefix))
+        nginx = None
         try:
             started = time.monotonic()
             actions = stack.start_actions()
@@ -255,57 +270,31 @@ class Bench:
             first = load.first_answer(stack.rasa_url)
             raw["rasa_first_answer_s"] = time.monotonic() - started if first.ok else None
             raw["rss_after_start_mb"] = {"rasa": rss_mb(rasa.pid), "actions": rss_mb(actions.pid)}
-            self.log(f"{variant}: first answer after {raw['rasa_first_answer_s']:.1f} s; evaluating questions")
+            self.log(f"{variant}: first answer after {raw['rasa_first_answer_s'] or float('nan'):.1f} s; "
+                     f"evaluating questions")
             raw["evaluation"] = self._evaluate(stack.rasa_url, stack.rasa_token)
-            self.log(f"{variant}: evaluation {raw['evaluation']['in_scope_pct']:.1f} % in scope, "
+            self.log(f"{variant}: {raw['evaluation']['in_scope_pct']:.1f} % in scope, "
                      f"{raw['evaluation']['oos_pct']:.1f} % out of scope; sequential latency")
             raw["sequential"] = self._sequential(stack.rasa_url)
             self.log(f"{variant}: load, {self.settings.users} users, {self.settings.load_seconds:.0f} s, one server")
             raw["load_1"] = self._load(stack.rasa_url)
             raw["rss_after_load_mb"] = {"rasa": rss_mb(rasa.pid), "actions": rss_mb(actions.pid)}
-        except Exception:
-            self.meta.setdefault("logs", {})[f"single-{variant}"] = stack.logs()[-4000:]
-            raise
-        finally:
-            stack.stop()
-
-    def serve_two(self, variant: str) -> None:
-        from bot.bench.nginx import Nginx
-        from bot.bench.postgres import FreshDatabase
-        from tests.servers import free_port, wait_until
-
-        raw = self.raw[variant]
-        database = FreshDatabase()
-        database.create()
-        prefix = f"bench{uuid.uuid4().hex[:8]}"
-        stack = self._stack(variant, "two", lambda s: database.endpoints_yaml(s.actions_url, key_prefix=prefix))
-        nginx = None
-        try:
-            stack.start_actions()
-            first = stack.spawn_rasa()
-            # Let the first server create the tracker tables, so two servers do not race on them.
-            database.wait_for_table("events", 180, lambda: first.poll() is None)
+            if not self.settings.two_servers:
+                return
             second_port = free_port()
             second = stack.spawn_rasa(second_port, "rasa2")
-            stack.wait_rasa(first)
             stack.wait_rasa(second, second_port)
-            from bot.bench import load
-
-            for url in (stack.rasa_url, f"http://127.0.0.1:{second_port}"):
-                load.sequential(url, 0, 3)  # warm-up
-            if self.settings.pg_single:
-                self.log(f"{variant}: load, one server on PostgreSQL + Redis")
-                raw["load_1_pg"] = self._load(stack.rasa_url)
+            load.sequential(f"http://127.0.0.1:{second_port}", 0, 3)  # warm-up
             nginx = Nginx(self.tmp / f"nginx-{variant}", free_port(),
                           [f"127.0.0.1:{stack.rasa_port}", f"127.0.0.1:{second_port}"])
             nginx.start()
             raw["nginx_config"] = nginx.config_source
             wait_until(lambda: load.first_answer(nginx.url).ok, 30, "nginx upstream")
-            self.log(f"{variant}: load, two servers behind nginx (PostgreSQL + Redis)")
+            self.log(f"{variant}: load, two servers behind nginx")
             raw["load_2"] = self._load(nginx.url)
-            raw["rss_two_servers_after_load_mb"] = [rss_mb(first.pid), rss_mb(second.pid)]
+            raw["rss_two_servers_after_load_mb"] = [rss_mb(rasa.pid), rss_mb(second.pid)]
         except Exception:
-            self.meta.setdefault("logs", {})[f"two-{variant}"] = stack.logs()[-4000:]
+            self.meta.setdefault("logs", {})[variant] = stack.logs()[-4000:]
             raise
         finally:
             if nginx is not None:
@@ -333,9 +322,7 @@ class Bench:
                 for variant in VARIANTS:
                     if variant not in self.models:
                         continue
-                    self.phase(f"serve {variant}, one server", lambda v=variant: self.serve_single(v))
-                    if settings.two_servers:
-                        self.phase(f"serve {variant}, two servers", lambda v=variant: self.serve_two(v))
+                    self.phase(f"serve {variant}", lambda v=variant: self.serve(v))
         finally:
             if not settings.keep_tmp:
                 shutil.rmtree(self.tmp, ignore_errors=True)
@@ -414,16 +401,17 @@ def build_rows(raw: Dict[str, Any], settings: Settings) -> List[Row]:
     for scenario, label in (("catalogue", "catalogue answer"), ("followup", "follow-up (2nd turn)"),
                             ("plain", "plain answer 'hallo'")):
         for q in ("p50", "p95", "p99"):
-            add(section, f"latency.{scenario}.{q}", f"{label} {q}", "ms", ("sequential", "summary", scenario, q))
+            add(section, f"latency.{scenario}.{q}", f"{label} {q}", "ms", ("sequential", "summary", scenario, q),
+                note=SERVING_NOTE)
 
-    section = f"Load: {settings.users} concurrent users, {settings.load_seconds:.0f} s each"
-    for key, label, note in (("load_1", "1 server, SQLite tracker", ""),
-                             ("load_1_pg", "1 server, PostgreSQL + Redis", ""),
-                             ("load_2", "2 servers + nginx, PostgreSQL + Redis", "")):
-        add(section, f"{key}.throughput", f"{label}: throughput", "msg/s", (key, "throughput"), "higher", note)
+    section = (f"Load: {settings.users} concurrent users, {settings.load_seconds:.0f} s each "
+               f"(3-message conversations; one action server)")
+    for key, label in (("load_1", "1 Rasa server"), ("load_2", "2 Rasa servers + nginx")):
+        add(section, f"{key}.throughput", f"{label}: throughput", "msg/s", (key, "throughput"), "higher",
+            SERVING_NOTE)
         for q in ("p50", "p95", "p99"):
-            add(section, f"{key}.{q}", f"{label}: latency {q}", "ms", (key, q))
-        add(section, f"{key}.errors", f"{label}: errors", "count", (key, "errors"))
+            add(section, f"{key}.{q}", f"{label}: latency {q}", "ms", (key, q), note=SERVING_NOTE)
+        add(section, f"{key}.errors", f"{label}: errors", "count", (key, "errors"), note=SERVING_NOTE)
 
     section = "Memory (resident set size)"
     add(section, "rss.rasa.start", "Rasa server after start", "MB", ("rss_after_start_mb", "rasa"))

@@ -14,7 +14,6 @@ from sqlalchemy import select, text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
 from bot.catalogue.constants import STATE_RANK, TARGET_GROUPS, THEMES
-from bot.catalogue.matching import AliasMatcher, Match
 from bot.catalogue.models import (
     Alias,
     Answer,
@@ -42,6 +41,17 @@ __all__ = [
 ]
 
 Entry = Union[Measure, Instrument]
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str  # "measure" | "instrument"
+    id: str
+    measure_id: str
+    alias: str  # the alias that matched
+    score: float  # 1.0 exact; < 1.0 after a typo fix
+    start: int = 0  # character span in the original text
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,22 +124,40 @@ def catalogue_version(session: Session) -> str:
     return value or ""
 
 
-_matchers: dict[str, AliasMatcher] = {}
-_matchers_lock = threading.Lock()
+# One phrase index per catalogue version: built once, shared by every query.
+_indexes: dict = {}
+_indexes_lock = threading.Lock()
+MAX_TEXT = 1000  # characters of a message looked at
+
+
+def _alias_index(session: Session):
+    from bot.nlu.phrase_matcher import Phrase, PhraseIndex
+
+    version = catalogue_version(session)
+    with _indexes_lock:
+        index = _indexes.get(version) if version else None
+    if index is None:
+        index = PhraseIndex(Phrase(alias, kind, entry_id, measure_id)
+                            for alias, kind, entry_id, measure_id in all_aliases(session))
+        if version:
+            with _indexes_lock:
+                _indexes.clear()
+                _indexes[version] = index
+    return index
 
 
 def find_by_words(session: Session, text: str, limit: int = 5) -> list[Match]:
-    """Measures/instruments named in `text` via their aliases, best first."""
-    version = catalogue_version(session)
-    with _matchers_lock:
-        matcher = _matchers.get(version) if version else None
-    if matcher is None:
-        matcher = AliasMatcher(all_aliases(session))
-        if version:
-            with _matchers_lock:
-                _matchers.clear()
-                _matchers[version] = matcher
-    return matcher.find(text, limit)
+    """Measures/instruments named in `text` via their aliases: exact matches first, then in
+    the order they appear, each entry once."""
+    found = _alias_index(session).match((text or "")[:MAX_TEXT])
+    matches: dict[str, Match] = {}
+    for item in found:
+        phrase = item.phrase
+        if phrase.value not in matches:
+            matches[phrase.value] = Match(phrase.entity, phrase.value, phrase.measure_id, phrase.text,
+                                          1.0 if item.exact else 0.8, item.start, item.end)
+    ranked = sorted(matches.values(), key=lambda m: (-m.score, m.start))
+    return ranked[:limit]
 
 
 # ---------------------------------------------------------------------------- browse

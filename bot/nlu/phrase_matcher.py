@@ -63,7 +63,13 @@ class PhraseIndex:
             self.words.update(zip(words, stems))
             label = " ".join(stems)
             if label not in self.phrases:
-                self.matcher.add(label, [Doc(self.vocab, words=stems)])
+                patterns = [Doc(self.vocab, words=stems)]
+                if len(words) > 1:
+                    # People write names together too: "kmoportefeuille".
+                    joined = "".join(words)
+                    self.words[joined] = stem(joined)
+                    patterns.append(Doc(self.vocab, words=[stem(joined)]))
+                self.matcher.add(label, patterns)
             same = self.phrases.setdefault(label, {})
             known = same.get((phrase.entity, phrase.value))
             if known is None or known.weight < phrase.weight:
@@ -80,7 +86,8 @@ class PhraseIndex:
             limit = typo_limit(word)
             best, best_distance = key, limit + 1
             for written, written_stem in self.words.items() if limit else ():
-                distance = osa_distance(word, written, limit)
+                # Stems too, so a typo on top of a spelling variant (cheque/check) is forgiven.
+                distance = min(osa_distance(word, written, limit), osa_distance(key, written_stem, limit))
                 if distance < best_distance:
                     best, best_distance = written_stem, distance
             self._typos[word] = best

@@ -58,3 +58,25 @@ def test_empty_huge_and_binary_input():
     assert INDEX.match("   \n\t ") == []
     assert ("instrument", "opleidingscheques") in found("bla " * 20000 + "opleidingscheques")
     assert isinstance(INDEX.match("\x00\x01\ufffd<script>alert(1)</script>"), list)
+
+
+def test_spelling_variants_written_together_and_typos_on_variants():
+    index = PhraseIndex([
+        Phrase("opleidingscheques", "instrument", "opleidingscheques", "opleidingsportefeuille"),
+        Phrase("kmo portefeuille", "instrument", "kmo-portefeuille", "opleidingsportefeuille"),
+        Phrase("anciënniteit", "instrument", "ancienniteit-zij-instromers", "zij-instroom-zorg-onderwijs"),
+        Phrase("stagebonus", "measure", "stagebonus", "stagebonus"),
+    ])
+
+    def values(text):
+        return [f.phrase.value for f in index.match(text)]
+
+    assert values("hoe werkt een opleidingscheck") == ["opleidingscheques"]
+    assert values("Opleidingschekcs") == ["opleidingscheques"]
+    assert values("Hoe bestel ik een opleidingschek?") == ["opleidingscheques"]
+    assert values("kmoportefeuille") == ["kmo-portefeuille"]
+    assert values("Kmo-portefeuilles") == ["kmo-portefeuille"]
+    assert values("kan ik mijn ancienniteit meenemen") == ["ancienniteit-zij-instromers"]
+    assert values("stagebonussen") == ["stagebonus"]
+    assert values("stagebnous") == ["stagebonus"]
+    assert values("het weer in Gent") == []
