@@ -58,11 +58,16 @@ class ActionAnswerMeasure(Action):
         return _topic_events(topic, reply) + leave_form(tracker)
 
 
-def _act_on_words(dispatcher, tracker, session) -> Optional[List[Dict[Text, Any]]]:
+# Below this confidence an out-of-scope verdict may be overruled by the words and the context.
+UNSURE_DECLINE = 0.75
+
+
+def _act_on_words(dispatcher, tracker, session, follow_up: bool = True) -> Optional[List[Dict[Text, Any]]]:
     """Act on clear words in a message the classifier could not place (bot.dialogue.
-    fallback_plan); None when the words are not clear enough either."""
+    fallback_plan); None when the words are not clear enough either. `follow_up` allows
+    reading the message as a question about the measure in context."""
     entities = tracker.latest_message.get("entities", [])
-    plan = fallback_plan(entities, tracker.get_slot("measure"))
+    plan = fallback_plan(entities, tracker.get_slot("measure") if follow_up else None)
     if plan == "decline":
         send(dispatcher, Reply(DECLINES[decline_reason(entities)]))
         return []
@@ -101,20 +106,23 @@ class ActionFallback(Action):
 
 
 class ActionDecline(Action):
-    """Out of scope. A message the classifier put with "other subjects" may still be a
-    follow-up on the measure in context ("wie kan ik bellen?"): the words decide."""
+    """Out of scope. Yet a message put with "other subjects" that names a measure, or one the
+    classifier is unsure about that reads as a follow-up on the measure in context ("hoe
+    schrijf ik mij in?"), is answered: the words decide."""
 
     def name(self) -> Text:
         return "action_decline"
 
     @catalogue_errors_answered
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
-        intent = tracker.latest_message["intent"].get("name")
-        if intent == "out_of_scope":
+        intent = tracker.latest_message["intent"]
+        unsure = (intent.get("confidence") or 0.0) < UNSURE_DECLINE
+        if intent.get("name") == "out_of_scope" or unsure:
             with session_scope() as session:
-                events = _act_on_words(dispatcher, tracker, session)
+                events = _act_on_words(dispatcher, tracker, session, follow_up=unsure)
             if events is not None:
                 return events + leave_form(tracker)
+        intent = intent.get("name")
         send(dispatcher, Reply(DECLINES.get(intent, DECLINES["out_of_scope"])))
         return leave_form(tracker)
 

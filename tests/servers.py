@@ -209,7 +209,8 @@ def find_nginx() -> Optional[str]:
          if os.access(p, os.X_OK)), None)
 
 
-def render_nginx_config(prefix: Path, listen: str, rasa_servers: List[str], web_server: str) -> str:
+def render_nginx_config(prefix: Path, listen: str, rasa_servers: List[str], web_server: str,
+                        allowed_origin: str) -> str:
     """deploy/nginx.conf.template with its ${...} placeholders filled in (nginx's $vars stay)."""
     import string
 
@@ -217,7 +218,7 @@ def render_nginx_config(prefix: Path, listen: str, rasa_servers: List[str], web_
         raise ValueError("the template has two Rasa servers")
     return string.Template(NGINX_TEMPLATE.read_text()).safe_substitute(
         NGINX_PREFIX=str(prefix), NGINX_LISTEN=listen, RASA_SERVER_1=rasa_servers[0],
-        RASA_SERVER_2=rasa_servers[1], WEB_SERVER=web_server)
+        RASA_SERVER_2=rasa_servers[1], WEB_SERVER=web_server, BOT_ALLOWED_ORIGIN=allowed_origin)
 
 
 class PostgresDatabase:
@@ -405,17 +406,24 @@ class Cluster(Stack):
         config = self.nginx_prefix / "nginx.conf"
         config.write_text(render_nginx_config(
             self.nginx_prefix, f"127.0.0.1:{self.nginx_port}",
-            [f"127.0.0.1:{port}" for port in self.rasa_ports], f"127.0.0.1:{self.web_port}"))
+            [f"127.0.0.1:{port}" for port in self.rasa_ports], f"127.0.0.1:{self.web_port}",
+            self.nginx_url))
         process = self._spawn_named("nginx", [
             binary, "-p", str(self.nginx_prefix), "-c", str(config),
             "-e", str(self.nginx_prefix / "error.log"), "-g", "daemon off;"])
         wait_until(lambda: http("GET", f"{self.nginx_url}/webhooks/rest/")[0] == 200, 30, "nginx", process)
 
     def start(self) -> None:
-        """Everything, in dependency order; the two Rasa servers start in parallel."""
-        self.start_actions()
-        self.start_rasa()
-        self.start_web()
+        """Everything: action server, both Rasa servers and the web app start together, nginx
+        once they answer."""
+        actions = self._procfile("actions", "actions")
+        for index in (0, 1):
+            self.spawn_rasa(index)
+        web = self._procfile("web", "web")
+        wait_until(lambda: http("GET", f"{self.actions_url}/health")[0] == 200, 120, "action server", actions)
+        wait_until(lambda: http("GET", f"{self.web_url}/healthz")[0] == 200, 60, "web app", web)
+        for index in (0, 1):
+            self.wait_rasa(index)
         self.start_nginx()
 
     def access_log(self) -> List[str]:
@@ -603,7 +611,8 @@ async def socketio_turns(base_url: str, session_id: str, messages: List[object],
 
 
 async def socketio_websocket_turns(base_url: str, session_id: str, messages: List[str],
-                                   quiet: float = 0.8, timeout: float = 60.0) -> List[List[dict]]:
+                                   quiet: float = 0.8, timeout: float = 60.0,
+                                   origin: Optional[str] = None) -> List[List[dict]]:
     """socketio_turns() over a plain websocket (Engine.IO 4 / Socket.IO 5 packets written by
     hand): python-engineio 4.15's websocket client needs a newer aiohttp than Rasa pins. This
     is what goes through nginx's Upgrade/Connection headers."""
@@ -612,7 +621,7 @@ async def socketio_websocket_turns(base_url: str, session_id: str, messages: Lis
     import websockets
 
     url = base_url.replace("http://", "ws://", 1) + "/socket.io/?EIO=4&transport=websocket"
-    async with websockets.connect(url, open_timeout=20, max_size=2 ** 22) as socket:
+    async with websockets.connect(url, open_timeout=20, max_size=2 ** 22, origin=origin) as socket:
 
         async def next_event(wait: float):
             while True:

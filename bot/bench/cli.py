@@ -14,14 +14,18 @@ def register(subparsers) -> None:
                        help="all (default): the comparison table; profile: where time and memory go "
                             "in the project's Rasa server (var/bench/profile.txt)")
     bench.add_argument("--quick", action="store_true",
-                       help="smoke test: few messages, 5 s load, a sample of the questions, no xSID, "
-                            "reuses trained models from an earlier run when config and data are unchanged")
+                       help="smoke test (numbers not comparable): 20 rounds of messages, 5 s loads, every "
+                            "5th question, no retraining measurement, xSID only when an earlier result "
+                            "can be reused")
     bench.add_argument("--out", type=Path, default=REPO_ROOT / "var" / "bench", help="output folder")
     bench.add_argument("--repeat", type=int, default=1,
                        help="sequential-latency and load runs per server; the table shows medians")
-    bench.add_argument("--no-train", action="store_true",
-                       help="reuse var/bench/models when config and data are unchanged (training rows "
-                            "then come from the run that trained them)")
+    bench.add_argument("--fresh", action="store_true",
+                       help="train and run the xSID check again even when config.yml, the stock config, "
+                            "domain, data and bot/nlu are unchanged since the run that measured them "
+                            "(by default those numbers and models are reused from var/bench/)")
+    bench.add_argument("--no-retrain", action="store_true",
+                       help="skip the retraining measurement when training is needed")
     bench.add_argument("--no-xsid", action="store_true", help="skip the external xSID NLU check")
     bench.add_argument("--no-two-servers", action="store_true", help="skip the nginx + two-server load test")
     bench.add_argument("--keep-tmp", action="store_true", help="keep the temporary folder (logs, models)")
@@ -40,8 +44,10 @@ def _bench(args) -> int:
         overrides["xsid"] = False
     if args.no_two_servers:
         overrides["two_servers"] = False
-    if args.no_train:
-        overrides.update(train=False, retrain=False)
+    if args.fresh:
+        overrides["fresh"] = True
+    if args.no_retrain:
+        overrides["retrain"] = False
     settings = Settings.quick_settings(**overrides) if args.quick else Settings(**overrides)
     bench = Bench(settings)
     rows = bench.run()

@@ -67,3 +67,35 @@ def rss_bytes(pid: int, include_children: bool = True) -> Optional[int]:
 def rss_mb(pid: int) -> Optional[float]:
     value = rss_bytes(pid)
     return None if value is None else value / MB
+
+
+def cpu_seconds(pid: int) -> Optional[float]:
+    """User + system CPU time of a process (all its threads) from /proc/<pid>/stat."""
+    import os
+
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15)
+
+
+class CpuMeter:
+    """CPU use of some processes over a stretch of wall time, in % of one core."""
+
+    def __init__(self, pids: dict) -> None:
+        import time
+
+        self.pids = pids
+        self._time = time.monotonic
+        self.start = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        self.started = self._time()
+
+    def percent(self) -> dict:
+        wall = self._time() - self.started
+        out = {}
+        for name, pid in self.pids.items():
+            now, before = cpu_seconds(pid), self.start.get(name)
+            out[name] = None if now is None or before is None or wall <= 0 else 100.0 * (now - before) / wall
+        return out

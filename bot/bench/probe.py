@@ -8,7 +8,7 @@ Start-up: wall time and resident memory after each stage (TensorFlow import, spa
 model load, first message). Per message: every graph node (NLU components and policies),
 the call to the action server, the tracker store and the whole message, timed by wrapping
 those methods; the same conversation scenarios as the benchmark (catalogue question,
-follow-up, "hallo"), each in a fresh conversation.
+follow-up in the same conversation, "hallo" in a new one).
 """
 from __future__ import annotations
 
@@ -146,18 +146,16 @@ def main(argv: List[str]) -> int:
             await say(CATALOGUE, f"w-{uuid.uuid4().hex[:6]}")
         TIMINGS.enabled = True
         for _ in range(rounds):
-            for scenario, texts in (("catalogue", [CATALOGUE]), ("followup", [CATALOGUE, FOLLOWUP]),
-                                    ("plain", [PLAIN])):
-                sender = f"p-{uuid.uuid4().hex[:8]}"
-                for index, text in enumerate(texts):
-                    TIMINGS.take()
-                    total = await say(text, sender)
-                    timings = TIMINGS.take()
-                    if index == len(texts) - 1:
-                        per_scenario[scenario].append({"total": total, **timings})
+            conversation = f"p-{uuid.uuid4().hex[:8]}"
+            for scenario, text, sender in (("catalogue", CATALOGUE, conversation),
+                                           ("followup", FOLLOWUP, conversation),
+                                           ("plain", PLAIN, f"p-{uuid.uuid4().hex[:8]}")):
+                TIMINGS.take()
+                total = await say(text, sender)
+                per_scenario[scenario].append({"total": total, **TIMINGS.take()})
 
     asyncio.run(run())
-    mark(f"after {rounds} rounds x 4 messages")
+    mark(f"after {rounds} rounds x 3 messages")
 
     def medians(items: List[Dict[str, float]]) -> Dict[str, float]:
         from bot.bench.stats import median

@@ -1,13 +1,14 @@
-"""`python -m bot bench profile`: where time and memory go in the project's Rasa server, at
-start-up and per message, plus the TensorFlow-threads experiment; written to
-var/bench/profile.txt (text) and var/bench/profile.json.
+"""`python -m bot bench profile`: where time and memory go in the project's Rasa server (and
+its action server), at start-up and per message, plus environment-only experiments; written
+to var/bench/profile.txt (text) and var/bench/profile.json.
 
 1. py-spy (sampling, attached by pid) on the Rasa server from process start to the first answer,
    then on the Rasa server and the action server during sequential messages.
 2. bot.bench.probe in its own process: time and RSS per start-up stage; per message, every
    graph node, the action-server call and the tracker store, timed by wrapping them.
-3. A/B runs of the Rasa server with and without TF_INTRA_OP_PARALLELISM_THREADS=1 and
-   TF_INTER_OP_PARALLELISM_THREADS=1 (sequential latency, 20-user load, RSS, start-up).
+3. bot.bench.whatif: the action server's answer_message as it is vs with column queries.
+4. Rotating runs of one Rasa server + action server under environment-only changes
+   (TF thread pools of 1; two action-server workers): sequential latency, 20-user load, RSS.
 The model profiled is models/current.tar.gz (what `make run` serves); it is only read.
 """
 from __future__ import annotations
@@ -33,6 +34,13 @@ from bot.settings import REPO_ROOT
 PY_SPY = REPO_ROOT / ".venv" / "bin" / "py-spy"
 MODEL = REPO_ROOT / "models" / "current.tar.gz"
 TF_ONE_THREAD = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
+ACTIONS_TWO_WORKERS = {"ACTION_SERVER_SANIC_WORKERS": "2"}
+# Environment-only changes (no code, no retraining) tried on one Rasa server + one action server.
+CONFIG_VARIANTS: Dict[str, Dict[str, str]] = {
+    "default": {},
+    "tf1": TF_ONE_THREAD,
+    "tf1+aw2": {**TF_ONE_THREAD, **ACTIONS_TWO_WORKERS},
+}
 
 # What to look for in the sampled stacks (inclusive: a sample counts when any frame matches).
 STARTUP_MARKERS: Tuple[Tuple[str, str], ...] = (
@@ -252,7 +260,7 @@ def profile_with_pyspy(tmp: Path, rounds: int, rate: int = 100) -> Dict:
         wall = time.monotonic() - sampled_from
         rasa_samples, action_samples = rasa_spy.stop(), actions_spy.stop()
         result["rss_after_messages_mb"] = {"rasa": rss_mb(rasa.pid), "actions": rss_mb(actions.pid)}
-        messages = rounds * 4  # catalogue, catalogue + follow-up, hallo
+        messages = rounds * 3  # catalogue + follow-up in one conversation, hallo in another
         result.update({"startup": startup, "rasa": rasa_samples, "actions": action_samples, "messages": messages,
                        "wall_s": wall, "sequential": sequential.summary(), "rate": rate})
         _log(f"messages: {messages} in {wall:.1f} s; {rasa_samples.total} Rasa samples, "
@@ -312,15 +320,16 @@ def action_whatif(tmp: Path, calls: int) -> Dict:
     return json.loads(out.read_text())
 
 
-def tf_threads_experiment(tmp: Path, rounds: int, count: int, load_seconds: float) -> Dict:
-    runs: Dict[str, List[Dict]] = {"default": [], "tf_threads_1": []}
+def config_experiment(tmp: Path, rounds: int, count: int, load_seconds: float) -> Dict:
+    """The same measurements under each environment in CONFIG_VARIANTS, in rotating order per round
+    so drift in the machine's load hits every variant alike."""
+    runs: Dict[str, List[Dict]] = {name: [] for name in CONFIG_VARIANTS}
+    names = list(CONFIG_VARIANTS)
     for index in range(rounds):
-        order = [("default", {}), ("tf_threads_1", TF_ONE_THREAD)]
-        if index % 2:
-            order.reverse()  # A B, B A: drift in the machine's load hits both alike
-        for name, env in order:
-            _log(f"TF threads experiment: {name}, run {index + 1}/{rounds}")
-            runs[name].append(ab_run(tmp, f"ab-{name}-{index}", env, count, load_seconds))
+        order = names[index % len(names):] + names[:index % len(names)]
+        for name in order:
+            _log(f"config experiment: {name}, round {index + 1}/{rounds}")
+            runs[name].append(ab_run(tmp, f"ab-{name}-{index}", CONFIG_VARIANTS[name], count, load_seconds))
     return runs
 
 
@@ -354,7 +363,7 @@ def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict, whatif: Optio
     lines += marker_lines(startup, STARTUP_MARKERS, rate)
     lines += ["  self time by package:"] + top_lines(startup.self_by_package(), startup.total, 8)
     # ---- per message
-    lines += ["", "== Per message (probe: median ms per measured message, fresh conversation each; "
+    lines += ["", "== Per message (probe: median ms per message; catalogue question + follow-up in one conversation, hallo in another; "
                   f"{probed.get('tracker_store')} on SQLite like endpoints.yml)"]
     per = probed.get("per_message_ms_median", {})
     keys = sorted({k for v in per.values() for k in v}, key=lambda k: -max(v.get(k, 0) for v in per.values()))
@@ -392,10 +401,13 @@ def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict, whatif: Optio
         for name, values in whatif.items():
             lines.append(f"  {name:<10} now {values['current_ms']:7.1f} ms   column queries {values['light_ms']:7.1f} ms"
                          f"   ratio {values['light_ms'] / values['current_ms']:.2f}   same answer: {values['same_answer']}")
-    # ---- TF threads
+    # ---- environment experiments
     if ab:
-        lines += ["", "== TF_INTRA_OP_PARALLELISM_THREADS=1 TF_INTER_OP_PARALLELISM_THREADS=1 (Rasa server only), "
-                      f"medians of {len(ab['default'])} A/B runs"]
+        names = list(ab)
+        lines += ["", "== Environment-only changes, medians of "
+                      f"{min(len(v) for v in ab.values())} rounds each (one Rasa server, one action server, SQLite tracker):",
+                  "   tf1     = TF_INTRA_OP_PARALLELISM_THREADS=1 TF_INTER_OP_PARALLELISM_THREADS=1",
+                  "   tf1+aw2 = tf1 + ACTION_SERVER_SANIC_WORKERS=2 (two action-server worker processes)"]
         rows = [("catalogue p50 ms", ("sequential", "catalogue", "p50")),
                 ("catalogue p95 ms", ("sequential", "catalogue", "p95")),
                 ("follow-up p50 ms", ("sequential", "followup", "p50")),
@@ -406,18 +418,21 @@ def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict, whatif: Optio
                 ("20 users: p95 ms", ("load", "p95")),
                 ("start -> first answer s", ("startup_s",)),
                 ("Rasa RSS after start MB", ("rss_start_mb",)),
-                ("Rasa RSS after load MB", ("rss_after_mb",))]
-        lines.append(f"  {'':<30} {'default':>9} {'1 thread':>9} {'ratio':>7}")
+                ("Rasa RSS after load MB", ("rss_after_mb",)),
+                ("action server RSS MB", ("actions_rss_mb",))]
+        header = f"  {'':<28}" + "".join(f" {n:>9}" for n in names) + "".join(f" {n + '/def':>12}" for n in names[1:])
+        lines.append(header)
         for label, path in rows:
-            a, b = _m(ab["default"], *path), _m(ab["tf_threads_1"], *path)
-            ratio = f"{b / a:7.2f}" if a and b else f"{'n/a':>7}"
-            lines.append(f"  {label:<30} {a if a is not None else float('nan'):9.1f} "
-                         f"{b if b is not None else float('nan'):9.1f} {ratio}")
+            values = [_m(ab[n], *path) for n in names]
+            base = values[0]
+            cells = "".join(f" {v:9.1f}" if v is not None else f" {'n/a':>9}" for v in values)
+            ratios = "".join(f" {v / base:12.2f}" if v is not None and base else f" {'n/a':>12}" for v in values[1:])
+            lines.append(f"  {label:<28}{cells}{ratios}")
     text = "\n".join(lines) + "\n"
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "profile.txt").write_text(text, encoding="utf-8")
     serialisable = {k: (v.self_by_function().most_common(40) if isinstance(v, Samples) else v) for k, v in spy.items()}
-    (out_dir / "profile.json").write_text(json.dumps({"pyspy": serialisable, "probe": probed, "tf_threads": ab,
+    (out_dir / "profile.json").write_text(json.dumps({"pyspy": serialisable, "probe": probed, "environment_experiments": ab,
                                                       "action_whatif": whatif},
                                                      indent=1, default=str), encoding="utf-8")
     return text
@@ -437,7 +452,7 @@ def run_profile(out_dir: Path, quick: bool = False, keep_tmp: bool = False) -> i
         probed = probe(tmp, rounds=10 if quick else 40)
         _log("action server what-if")
         whatif = action_whatif(tmp, calls=10 if quick else 40)
-        ab = tf_threads_experiment(tmp, rounds=1 if quick else 2, count=20 if quick else 80,
+        ab = config_experiment(tmp, rounds=1 if quick else 2, count=20 if quick else 80,
                                    load_seconds=5 if quick else 15)
         text = write_report(out_dir, spy, probed, ab, whatif)
     finally:

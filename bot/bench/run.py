@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
 from bot.bench import configs, training, xsid
-from bot.bench.memory import rss_mb
+from bot.bench.memory import CpuMeter, rss_mb
 from bot.bench.stats import median_of_runs
 from bot.bench.table import PROJECT, STOCK, Row, render, write_json
 from bot.settings import REPO_ROOT
@@ -31,6 +31,7 @@ from bot.settings import REPO_ROOT
 QUESTIONS = REPO_ROOT / "tests" / "evaluation" / "questions.yml"
 EXPECTED_MEASURE = "opleidingsverlof-e-leren"  # what the catalogue question and follow-up are about
 VARIANTS = (PROJECT, STOCK)
+CPU_NOTE = "CPU time during the load run in % of one core (100 % = one core saturated; 2 cores in all)"
 SERVING_NOTE = ("served with the production endpoints: PostgreSQL tracker store (fresh database on "
                 "127.0.0.1:5432) + Redis lock store, one action server; REST channel, loopback")
 
@@ -44,9 +45,13 @@ class Settings:
     users: int = 20
     load_seconds: float = 30.0
     eval_every: int = 1  # use every n-th question (quick mode: a sample)
-    train: bool = True  # measure training; False reuses var/bench/models when up to date
+    # Training numbers (and the trained models) and the xSID results are reused from var/bench/
+    # while config, data and code they depend on are unchanged (same fingerprint); fresh=True
+    # measures them again regardless.
+    fresh: bool = False
     retrain: bool = True
     xsid: bool = True
+    xsid_measure: bool = True  # False: only reuse earlier xSID results (quick mode)
     serve: bool = True
     two_servers: bool = True
     repeat: int = 1  # sequential latency and load runs per server; the table shows medians
@@ -56,7 +61,7 @@ class Settings:
     @classmethod
     def quick_settings(cls, **overrides: Any) -> "Settings":
         values = dict(quick=True, latency_count=20, warmup=3, load_seconds=5.0, eval_every=5,
-                      train=False, retrain=False, xsid=False)
+                      retrain=False, xsid_measure=False)
         values.update(overrides)
         return cls(**values)
 
@@ -98,8 +103,8 @@ class Bench:
         digest = hashlib.sha256()
         files = [self.config_path(variant), REPO_ROOT / "domain.yml", REPO_ROOT / "data" / "rules.yml",
                  REPO_ROOT / "data" / "stories.yml", *sorted((REPO_ROOT / "data" / "nlu").glob("*.yml"))]
-        if variant == PROJECT:
-            files += sorted((REPO_ROOT / "bot" / "nlu").glob("*.py"))
+        if variant == PROJECT:  # the custom component and the spaCy pipeline it and SpacyNLP use
+            files += sorted((REPO_ROOT / "bot" / "nlu").glob("*.py")) + [REPO_ROOT / "bot" / "nlp.py"]
         for path in files:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -112,9 +117,10 @@ class Bench:
         cached_meta = cache_models / f"{variant}.json"
         fingerprint = self.fingerprint(variant)
         raw = self.raw[variant]
-        if not self.settings.train and cached_model.exists() and cached_meta.exists():
+        if not self.settings.fresh and cached_model.exists() and cached_meta.exists():
             meta = json.loads(cached_meta.read_text())
-            if meta.get("fingerprint") == fingerprint:
+            complete = "retrain_seconds" in meta.get("training", {}) or not self.settings.retrain
+            if meta.get("fingerprint") == fingerprint and complete:
                 self.log(f"{variant}: reusing {cached_model} (same config and data)")
                 raw["training"] = {**meta.get("training", {}), "reused_from": meta.get("trained_at")}
                 self.models[variant] = cached_model
@@ -148,7 +154,32 @@ class Bench:
                                            "trained_at": time.strftime("%Y-%m-%d %H:%M")}, indent=1))
 
     # ------------------------------------------------------------------ xSID
+    def xsid_fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for path in [configs.PROJECT_CONFIG, configs.STOCK_CONFIG, Path(xsid.__file__),
+                     xsid.XSID_DIR / xsid.TRAIN_FILE, xsid.XSID_DIR / xsid.TEST_FILE,
+                     *sorted((REPO_ROOT / "bot" / "nlu").glob("*.py"))]:
+            digest.update(path.read_bytes())
+        return digest.hexdigest()[:16]
+
     def xsid_check(self) -> None:
+        cached = self.settings.out_dir / "xsid.json"
+        fingerprint = self.xsid_fingerprint()
+        if not self.settings.fresh and cached.exists():
+            data = json.loads(cached.read_text())
+            if data.get("fingerprint") == fingerprint:
+                self.log(f"xSID: reusing results from {data.get('measured_at')} (same configs and data)")
+                self.raw["xsid"] = {**data["xsid"], "reused_from": data.get("measured_at")}
+                return
+        if not self.settings.xsid_measure:
+            self.log("xSID: no earlier results for these configs; skipped (quick mode)")
+            return
+        self._xsid_measure()
+        self.settings.out_dir.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps({"fingerprint": fingerprint, "measured_at": time.strftime("%Y-%m-%d %H:%M"),
+                                      "xsid": self.raw["xsid"]}, indent=1))
+
+    def _xsid_measure(self) -> None:
         split = xsid.convert(xsid.XSID_DIR, self.tmp / "xsid")
         self.raw["xsid"]["unseen_test_intents"] = {i: split.test_counts[i] for i in split.unseen_test_intents}
         self.raw["xsid"]["train_examples"] = sum(split.train_counts.values())
@@ -277,7 +308,9 @@ class Bench:
                      f"{raw['evaluation']['oos_pct']:.1f} % out of scope; sequential latency")
             raw["sequential"] = self._sequential(stack.rasa_url)
             self.log(f"{variant}: load, {self.settings.users} users, {self.settings.load_seconds:.0f} s, one server")
+            meter = CpuMeter({"rasa": rasa.pid, "actions": actions.pid})
             raw["load_1"] = self._load(stack.rasa_url)
+            raw["load_1"]["cpu_percent"] = meter.percent()
             raw["rss_after_load_mb"] = {"rasa": rss_mb(rasa.pid), "actions": rss_mb(actions.pid)}
             if not self.settings.two_servers:
                 return
@@ -291,7 +324,9 @@ class Bench:
             raw["nginx_config"] = nginx.config_source
             wait_until(lambda: load.first_answer(nginx.url).ok, 30, "nginx upstream")
             self.log(f"{variant}: load, two servers behind nginx")
+            meter = CpuMeter({"rasa": rasa.pid, "rasa2": second.pid, "actions": actions.pid})
             raw["load_2"] = self._load(nginx.url)
+            raw["load_2"]["cpu_percent"] = meter.percent()
             raw["rss_two_servers_after_load_mb"] = [rss_mb(rasa.pid), rss_mb(second.pid)]
         except Exception:
             self.meta.setdefault("logs", {})[variant] = stack.logs()[-4000:]
@@ -386,8 +421,10 @@ def build_rows(raw: Dict[str, Any], settings: Settings) -> List[Row]:
                f"test nl.test ({x.get('test_examples', '?')})")
     unseen = x.get("unseen_test_intents") or {}
     xsid_note = ("project = config.yml pipeline WITHOUT CatalogueEntityMatcher (domain-specific); "
-                 "intents only, no slots; " + (f"{sum(unseen.values())} test utterances have an intent absent "
-                                               f"from training ({', '.join(unseen)})" if unseen else ""))
+                 "intents only, no slots" + (f"; {sum(unseen.values())} test utterances have an intent absent "
+                                             f"from training ({', '.join(unseen)})" if unseen else "")
+                 + (f"; measured by the run of {x['reused_from']} and reused (configs and data unchanged)"
+                    if x.get("reused_from") else ""))
     for key, label, field_ in (("xsid.intent", "intent accuracy (as served, nlu_fallback = wrong)", "correct"),
                                ("xsid.intent_top", "intent accuracy (classifier, fallback ignored)",
                                 "correct_top_intent")):
@@ -395,9 +432,12 @@ def build_rows(raw: Dict[str, Any], settings: Settings) -> List[Row]:
             v = x.get(variant) or {}
             return 100.0 * v[f] / v["n"] if v.get("n") else None
         rows.append(Row(section, key, label, "%", acc(PROJECT), acc(STOCK), "higher", xsid_note))
+    rows.append(Row(section, "xsid.train", "NLU-only training time (rasa train nlu)", "s",
+                    (x.get(PROJECT) or {}).get("train_seconds"), (x.get(STOCK) or {}).get("train_seconds"),
+                    "lower", xsid_note))
 
     section = (f"Latency, sequential, {settings.latency_count} each after {settings.warmup} warm-up "
-               f"(fresh conversation per measured message)")
+               f"(catalogue question opens a conversation, follow-up is its 2nd turn, 'hallo' opens another)")
     for scenario, label in (("catalogue", "catalogue answer"), ("followup", "follow-up (2nd turn)"),
                             ("plain", "plain answer 'hallo'")):
         for q in ("p50", "p95", "p99"):
@@ -412,6 +452,10 @@ def build_rows(raw: Dict[str, Any], settings: Settings) -> List[Row]:
         for q in ("p50", "p95", "p99"):
             add(section, f"{key}.{q}", f"{label}: latency {q}", "ms", (key, q), note=SERVING_NOTE)
         add(section, f"{key}.errors", f"{label}: errors", "count", (key, "errors"), note=SERVING_NOTE)
+        add(section, f"{key}.cpu.actions", f"{label}: action server CPU", "%", (key, "cpu_percent", "actions"),
+            None, CPU_NOTE)
+        add(section, f"{key}.cpu.rasa", f"{label}: Rasa server CPU" + (" (first)" if key == "load_2" else ""), "%",
+            (key, "cpu_percent", "rasa"), None, CPU_NOTE)
 
     section = "Memory (resident set size)"
     add(section, "rss.rasa.start", "Rasa server after start", "MB", ("rss_after_start_mb", "rasa"))
@@ -423,10 +467,17 @@ def build_rows(raw: Dict[str, Any], settings: Settings) -> List[Row]:
     add(section, "startup.rasa", "Rasa server: process start -> first answer", "s", ("rasa_first_answer_s",))
     add(section, "startup.actions", "action server: process start -> /health", "s", ("actions_start_s",))
 
-    reused = _get(p, "training", "fresh_seconds") is not None and (p.get("training") or {}).get("reused_from")
-    section = "Training (rasa train, temp copy, empty cache)" + (" [reused from an earlier run]" if reused else "")
-    add(section, "train.fresh", "full training, no cache", "s", ("training", "fresh_seconds"))
-    add(section, "train.retrain", "retraining after one added NLU example", "s", ("training", "retrain_seconds"))
-    add(section, "train.peak_rss", "training peak RSS", "MB", ("training", "fresh_peak_rss_mb"))
-    add(section, "train.model_size", "model size (tar.gz)", "MB", ("training", "model_mb"))
+    reused = sorted({t for t in ((p.get("training") or {}).get("reused_from"),
+                                 (s.get("training") or {}).get("reused_from")) if t})
+    train_note = (f"measured by the run of {' / '.join(reused)} and reused: config, domain, data and bot/nlu "
+                  f"unchanged since (python -m bot bench --fresh measures again)") if reused else ""
+    section = "Training (rasa train on a temp copy of the data, empty cache, models to a temp dir)"
+
+    def add_train(key: str, label: str, unit: str, path) -> None:
+        add(section, key, label, unit, path, note=train_note)
+
+    add_train("train.fresh", "full training, no cache", "s", ("training", "fresh_seconds"))
+    add_train("train.retrain", "retraining after one added NLU example", "s", ("training", "retrain_seconds"))
+    add_train("train.peak_rss", "training peak RSS", "MB", ("training", "fresh_peak_rss_mb"))
+    add_train("train.model_size", "model size (tar.gz)", "MB", ("training", "model_mb"))
     return rows

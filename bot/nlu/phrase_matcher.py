@@ -28,6 +28,8 @@ class Phrase:
     value: str
     measure_id: str = ""
     weight: float = 1.0
+    # Only exact matches count: short place names collide with typos ("samen" is not "Namen").
+    exact_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,17 @@ class PhraseIndex:
             limit = typo_limit(word)
             best, best_distance = key, limit + 1
             for written, written_stem in self.words.items() if limit else ():
-                # Stems too, so a typo on top of a spelling variant (cheque/check) is forgiven.
-                distance = min(osa_distance(word, written, limit), osa_distance(key, written_stem, limit))
-                if distance < best_distance:
+                # Short phrase words are never typo targets: "lukt" (lemma "lukken") is not "luik".
+                allowed = min(limit, typo_limit(written))
+                if not allowed:
+                    continue
+                distance = osa_distance(word, written, allowed)
+                # Stems too, so a typo on top of a spelling variant (cheque/check) is forgiven;
+                # short stems ("wil", "wal") get no such leeway.
+                stem_allowed = min(allowed, typo_limit(key), typo_limit(written_stem))
+                if stem_allowed:
+                    distance = min(distance, osa_distance(key, written_stem, stem_allowed))
+                if distance <= allowed and distance < best_distance:
                     best, best_distance = written_stem, distance
             self._typos[word] = best
         best = self._typos[word]
@@ -106,7 +116,8 @@ class PhraseIndex:
             exact = all(normalised[i][1] for i in range(span.start, span.end))
             char_start, char_end = tokens[span.start][1], tokens[span.end - 1][2]
             for phrase in self.phrases[span.label_].values():
-                found.append(Found(phrase, char_start, char_end, exact))
+                if exact or not phrase.exact_only:
+                    found.append(Found(phrase, char_start, char_end, exact))
         return found
 
 

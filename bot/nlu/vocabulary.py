@@ -30,7 +30,7 @@ class Vocabulary:
         for aspect, cues in self.aspects.items():
             out.extend(Phrase(cue, "aspect", aspect, weight=float(w)) for cue, w in cues.items())
         for reason, cues in self.declines.items():
-            out.extend(Phrase(cue, "afwijzing", reason) for cue in cues)
+            out.extend(Phrase(cue, "afwijzing", reason, exact_only=True) for cue in cues)
         return out
 
     def label(self, kind: str, key: str) -> str:

@@ -13,8 +13,8 @@ from actions.guidance import ActionAskDoelgroep, ActionRecommend
 
 def tracker(text: str, intent: str, entities: Optional[List[Dict]] = None,
             slots: Optional[Dict] = None, ranking: Optional[List[str]] = None,
-            active_loop: Optional[str] = None) -> Tracker:
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9},
+            active_loop: Optional[str] = None, confidence: float = 0.9) -> Tracker:
+    latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
               "entities": entities or [],
               "intent_ranking": [{"name": n, "confidence": 0.3} for n in (ranking or [])]}
     return Tracker("tester", slots or {}, latest, [], False, None,
@@ -121,11 +121,20 @@ def test_fallback_with_an_aspect_and_a_measure_in_context_answers_the_follow_up(
 def test_out_of_scope_is_declined_unless_it_is_a_follow_up_in_context():
     messages, _, _ = run(ActionDecline(), tracker("wat is het weer morgen", "out_of_scope"))
     assert payload(messages) is None and "niet mee helpen" in messages[0]["text"]
+    contact = [{"entity": "aspect", "value": "contact"}]
     messages, _, _ = run(ActionDecline(), tracker(
-        "wie kan ik bellen?", "out_of_scope", [{"entity": "aspect", "value": "contact"}],
-        slots={"measure": "telewerk"}))
+        "wie kan ik bellen?", "out_of_scope", contact, slots={"measure": "telewerk"}, confidence=0.6))
     assert (payload(messages)["measures"][0]["id"], payload(messages)["aspect"]) == ("telewerk", "contact")
+    # A sure verdict stands: "hoe vraag ik een sociale woning aan" is no follow-up.
+    messages, _, _ = run(ActionDecline(), tracker(
+        "hoe vraag ik een sociale woning aan", "out_of_scope", [{"entity": "aspect", "value": "how_to_apply"}],
+        slots={"measure": "sociale-economie"}, confidence=0.99))
+    assert payload(messages) is None
     messages, _, _ = run(ActionDecline(), tracker(
         "hoeveel is mijn uitkering", "oos_federal", [{"entity": "aspect", "value": "amount"}],
         slots={"measure": "telewerk"}))
     assert payload(messages) is None and "RVA" in messages[0]["text"]
+    messages, _, _ = run(ActionDecline(), tracker(
+        "hoe schrijf ik mij in?", "oos_personal_data", [{"entity": "aspect", "value": "how_to_apply"}],
+        slots={"measure": "telewerk"}, confidence=0.41))
+    assert payload(messages)["aspect"] == "how_to_apply"

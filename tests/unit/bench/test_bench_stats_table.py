@@ -109,3 +109,35 @@ def test_build_rows_from_raw_measurements():
     for key in ("latency.followup.p99", "latency.plain.p95", "load_1.p99", "startup.rasa",
                 "train.retrain", "train.model_size", "rss.actions.load"):
         assert key in rows
+
+
+def test_load_throughput_counts_answers_inside_the_window():
+    from bot.bench.load import LoadResult
+
+    result = LoadResult(users=2, duration=10.0, elapsed=12.5, ok=30, errors=1, latencies=[100.0] * 30,
+                        error_kinds={"TimeoutError": 1}, ok_in_window=25)
+    assert result.throughput == 2.5
+    summary = result.summary()
+    assert summary["ok_in_window"] == 25 and summary["p50"] == 100.0 and summary["errors"] == 1
+
+
+def test_sequential_intended_share():
+    from bot.bench.load import Reply, SequentialResult
+
+    result = SequentialResult()
+    result.replies["catalogue"] = [Reply(True, 1, "m"), Reply(True, 1, "other")]
+    result.replies["followup"] = [Reply(True, 1, "m", "eligibility"), Reply(True, 1, "m", "overview")]
+    result.replies["plain"] = [Reply(True, 1), Reply(False, 1)]
+    assert result.intended("m") == {"catalogue": 0.5, "followup": 0.5, "plain": 0.5}
+
+
+def test_cpu_meter_on_this_process():
+    import os
+
+    from bot.bench.memory import CpuMeter, cpu_seconds
+
+    assert cpu_seconds(os.getpid()) > 0
+    meter = CpuMeter({"me": os.getpid(), "gone": 2 ** 22 + 1})
+    sum(i * i for i in range(200000))
+    percent = meter.percent()
+    assert percent["me"] >= 0 and percent["gone"] is None

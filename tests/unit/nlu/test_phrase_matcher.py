@@ -80,3 +80,21 @@ def test_spelling_variants_written_together_and_typos_on_variants():
     assert values("stagebonussen") == ["stagebonus"]
     assert values("stagebnous") == ["stagebonus"]
     assert values("het weer in Gent") == []
+
+
+def test_short_phrase_words_are_no_typo_targets():
+    # "lukt" has the lemma "lukken"; it must not become the city "luik".
+    assert not any(kind == "afwijzing" for kind, _ in found("wie kan ik bellen als het niet lukt?"))
+
+
+def test_short_stems_are_no_typo_targets():
+    # "willen" and "vallen" stem to "wil"/"val"; one letter from "wal" (Waals) is no typo.
+    for text in ("Welke steun bestaat er voor bedrijven die willen inzetten op telewerk?",
+                 "ze vallen vaak uit"):
+        assert not any(kind == "afwijzing" for kind, _ in found(text)), text
+
+
+def test_guard_words_match_exactly_only():
+    assert not any(kind == "afwijzing" for kind, _ in found("komen alle incentives samen in één portefeuille?"))
+    assert not any(kind == "afwijzing" for kind, _ in found("nederlandse les volgen tijdens mijn werkloosheid"))
+    assert ("afwijzing", "oos_other_region") in found("geldt dat ook in Nederland?")
