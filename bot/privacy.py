@@ -71,9 +71,10 @@ def _classify(tokens: List[Tuple[str, int, int]], text: str) -> Optional[str]:
     """The placeholder for these consecutive digit groups, or None when they are no personal number."""
     groups = [t[0].lstrip("+") for t in tokens]
     digits = "".join(groups)
-    international = tokens[0][0].startswith("+") or digits.startswith("00")
-    if not international and tuple(len(g) for g in groups) in _RRN_GROUPS and len(digits) == 11:
+    plus = tokens[0][0].startswith("+")
+    if not plus and tuple(len(g) for g in groups) in _RRN_GROUPS and len(digits) == 11:
         return RIJKSREGISTERNUMMER
+    international = plus or digits.startswith("00")
     if international:
         local = digits[2:] if digits.startswith("00") else digits
         return PHONE if 8 <= len(local) <= 15 else None

@@ -466,6 +466,27 @@ class Cluster(Stack):
         return text
 
 
+def listening_addresses(port: int) -> List[str]:
+    """The local addresses a TCP socket listens on for `port` (from /proc/net/tcp and tcp6)."""
+    import ipaddress
+
+    found = []
+    for table, size in (("/proc/net/tcp", 4), ("/proc/net/tcp6", 16)):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            address, port_hex = fields[1].split(":")
+            if fields[3] != "0A" or int(port_hex, 16) != port:  # 0A = LISTEN
+                continue
+            raw = bytes.fromhex(address)
+            # /proc prints each 32-bit word in host (little-endian) order
+            raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+            found.append(str(ipaddress.ip_address(raw)))
+    return found
+
 # --------------------------------------------------------------------------- stored conversations
 def tracker_events(database_url: str, senders: List[str]) -> Dict[str, List[dict]]:
     """Every event of these senders, all sessions, in stored order, read from the SQL tracker

@@ -110,7 +110,6 @@ def main(argv: List[str]) -> int:
 
     mark("import rasa.core.agent (sanic, rasa)")
     from rasa.core.actions.action import RemoteAction
-    from rasa.core.tracker_store import TrackerStore
     from rasa.engine.graph import GraphNode
 
     _wrap(GraphNode, "__call__", lambda node: f"node {node._node_name}")

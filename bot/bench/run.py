@@ -233,15 +233,27 @@ class Bench:
         from bot.evaluation.questions import load_questions
         from bot.evaluation.scoring import Scores
 
+        from bot.evaluation.client import BotTurn
+
         questions = load_questions(QUESTIONS)[:: self.settings.eval_every]
         client = BotClient(url, token, timeout=120)
+        failures = []
+
+        def ask(question):
+            try:
+                return client.say(question.question)
+            except OSError as error:  # no answer counts as a wrong answer, and is reported
+                failures.append(f"{question.question}: {error}")
+                return BotTurn(question.question, [], measures=[{"id": "(no answer)"}])  # wrong either way
+
         # Every question is a fresh conversation, so a few at a time gives the same answers sooner.
         with ThreadPoolExecutor(max_workers=4) as pool:
-            turns = list(pool.map(lambda q: client.say(q.question), questions))
+            turns = list(pool.map(ask, questions))
         rows = list(zip(questions, turns))
         scores = Scores(rows)
         (in_ok, in_n), (oos_ok, oos_n) = scores.accuracy(True), scores.accuracy(False)
         return {"in_scope_correct": in_ok, "in_scope_n": in_n, "oos_correct": oos_ok, "oos_n": oos_n,
+                "failed_requests": failures,
                 "in_scope_pct": 100.0 * in_ok / in_n if in_n else None,
                 "oos_pct": 100.0 * oos_ok / oos_n if oos_n else None,
                 "confusions": [f"{e} -> {g}: {n}" for (e, g), n in scores.confusions().most_common(15)]}
@@ -443,6 +455,10 @@ def build_rows(raw: Dict[str, Any], settings: Settings) -> List[Row]:
         for q in ("p50", "p95", "p99"):
             add(section, f"latency.{scenario}.{q}", f"{label} {q}", "ms", ("sequential", "summary", scenario, q),
                 note=SERVING_NOTE)
+    add(section, "latency.catalogue.intended", f"catalogue answer is about {EXPECTED_MEASURE}", "%",
+        ("sequential", "intended", "catalogue"), "higher", scale=100.0)
+    add(section, "latency.followup.intended", "follow-up answers who qualifies (aspect eligibility)", "%",
+        ("sequential", "intended", "followup"), "higher", scale=100.0)
 
     section = (f"Load: {settings.users} concurrent users, {settings.load_seconds:.0f} s each "
                f"(3-message conversations; one action server)")

@@ -94,10 +94,12 @@ class PhraseIndex:
                     continue
                 distance = osa_distance(word, written, allowed)
                 # Stems too, so a typo on top of a spelling variant (cheque/check) is forgiven;
-                # short stems ("wil", "wal") get no such leeway.
+                # short stems ("wil", "wal") get no such leeway. osa_distance says "too far"
+                # as limit + 1, so each distance is judged against its own limit.
                 stem_allowed = min(allowed, typo_limit(key), typo_limit(written_stem))
-                if stem_allowed:
-                    distance = min(distance, osa_distance(key, written_stem, stem_allowed))
+                stem_distance = osa_distance(key, written_stem, stem_allowed) if stem_allowed else None
+                if stem_distance is not None and stem_distance <= stem_allowed:
+                    distance = min(distance, stem_distance)
                 if distance <= allowed and distance < best_distance:
                     best, best_distance = written_stem, distance
             self._typos[word] = best

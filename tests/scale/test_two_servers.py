@@ -147,3 +147,36 @@ def test_nginx_does_not_publish_rasas_http_api(cluster):
 
     status, _, _ = http_raw("GET", f"{cluster.nginx_url}/conversations/x/tracker?token={cluster.rasa_token}")
     assert status == 404
+
+
+def test_socketio_through_nginx_refuses_other_web_pages(cluster):
+    import asyncio
+
+    import websockets
+
+    from tests.servers import socketio_websocket_turns
+
+    turns = asyncio.run(socketio_websocket_turns(cluster.nginx_url, f"origin-{uuid.uuid4().hex[:8]}",
+                                                 ["Hallo"], origin=cluster.nginx_url))
+    assert turns[0] and turns[0][0].get("text")
+    with pytest.raises(websockets.exceptions.InvalidStatusCode) as refused:
+        asyncio.run(socketio_websocket_turns(cluster.nginx_url, "evil", ["Hallo"], origin="http://evil.example"))
+    assert refused.value.status_code == 403
+
+
+def test_the_procfile_processes_listen_on_loopback_only(cluster):
+    from tests.servers import listening_addresses
+
+    for port in (cluster.actions_port, *cluster.rasa_ports, cluster.web_port, cluster.nginx_port):
+        assert listening_addresses(port) == ["127.0.0.1"], (port, listening_addresses(port))
+
+
+def test_run_cluster_renders_a_valid_nginx_config():
+    import subprocess
+
+    from tests.servers import REPO
+
+    result = subprocess.run([str(REPO / "deploy" / "run-cluster.sh"), "--check"], cwd=REPO,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr

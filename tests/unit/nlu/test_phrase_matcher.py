@@ -98,3 +98,12 @@ def test_guard_words_match_exactly_only():
     assert not any(kind == "afwijzing" for kind, _ in found("komen alle incentives samen in één portefeuille?"))
     assert not any(kind == "afwijzing" for kind, _ in found("nederlandse les volgen tijdens mijn werkloosheid"))
     assert ("afwijzing", "oos_other_region") in found("geldt dat ook in Nederland?")
+
+
+def test_ordinary_words_are_not_bent_into_names():
+    index = PhraseIndex(vocabulary().phrases() + [
+        Phrase("alle hens aan dek", "measure", "relanceplan", "relanceplan"),
+        Phrase("opleidingscheques", "instrument", "opleidingscheques", "opleidingsportefeuille")])
+    for text in ("Vertel eens een mop.", "Hoe vernieuw ik mijn identiteitskaart?",
+                 "hoeveel uur krijgde as deeltijdse?"):
+        assert not [f for f in index.match(text) if f.phrase.entity in ("measure", "doelgroep")], text
