@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalogue import queries
 from bot.catalogue.models import Instrument, Measure
-from bot.dialogue import FOLLOWUP_INTENT, Topic
+from bot.dialogue import FOLLOWUP_INTENT, Topic, measure_for_intent, resolve_topic
 from bot.nlu.vocabulary import vocabulary
 from bot.replies import Reply, button, dutch_date
 
@@ -106,20 +106,15 @@ def answer_topic(session: Session, topic: Topic) -> Optional[Reply]:
     return Reply(text, buttons, [measure_reference(entry, aspect)], aspect)
 
 
-def instrument_measures(session: Session) -> dict:
-    return {i.id: m.id for m in queries.list_measures(session) for i in m.instruments}
-
-
 def answer_message(
     session: Session, intent: Optional[str], entities: list, context: tuple
 ) -> tuple:
     """The reply and the resolved topic for a question about a measure (reply None when no
     measure is named or in context)."""
-    from bot.dialogue import measure_for_intent, resolve_topic
-
     measures = queries.list_measures(session)
     topic = resolve_topic(
-        measure_for_intent(intent, [m.id for m in measures]), entities, instrument_measures(session),
-        context, umbrella_ids={m.id for m in measures if m.priority is None},
+        measure_for_intent(intent, [m.id for m in measures]), entities,
+        {i.id: m.id for m in measures for i in m.instruments}, context,
+        umbrella_ids={m.id for m in measures if m.priority is None},
     )
     return answer_topic(session, topic), topic
