@@ -38,8 +38,9 @@ system-packages:
 
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || "$$(scripts/find-python310.sh)" -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip==24.2"
-	$(PY) -m pip install --quiet --requirement requirements.lock
+	@# pip warns about local index folders this machine does not have: harmless, hidden.
+	set -o pipefail; $(PY) -m pip install --quiet --upgrade "pip==24.2" 2>&1 | { grep -v "is ignored: it is neither" || true; }
+	set -o pipefail; $(PY) -m pip install --quiet --requirement requirements.lock 2>&1 | { grep -v "is ignored: it is neither" || true; }
 	@touch $@
 
 var/spacy-nl/meta.json: $(VENV)/.installed bot/nlp.py
