@@ -111,10 +111,9 @@ def answer_message(
 ) -> tuple:
     """The reply and the resolved topic for a question about a measure (reply None when no
     measure is named or in context)."""
-    measures = queries.list_measures(session)
+    catalogue = queries.outline(session)
     topic = resolve_topic(
-        measure_for_intent(intent, [m.id for m in measures]), entities,
-        {i.id: m.id for m in measures for i in m.instruments}, context,
-        umbrella_ids={m.id for m in measures if m.priority is None},
+        measure_for_intent(intent, catalogue.titles), entities, catalogue.instrument_measures,
+        context, umbrella_ids=catalogue.umbrella_ids,
     )
     return answer_topic(session, topic), topic

@@ -15,9 +15,10 @@ When the agent produced no answer at all (the action server is unreachable, an e
 handling the message), the person gets a Dutch message with VDAB's contact instead of silence;
 that message is also added to the conversation's tracker.
 
-Registering these channels also makes Rasa validate action server responses with one compiled JSON
-schema instead of re-checking the schema itself on every custom action (see
-compile_action_response_validation): same results, about half the CPU of a Rasa server per turn.
+Registering these channels also makes Rasa validate action server responses with one compiled
+JSON schema instead of re-checking the schema itself on every custom action (see
+compile_action_response_validation): same verdicts; measured 35-58 % of a Rasa server's CPU on
+turns with a custom action went into that re-check.
 
 credentials.yml:
     bot.channels.RedactingRestInput:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalogue.models import Feedback, Handoff
+from bot.privacy import redact_optional
 
 MAX_TEXT = 2000
 MAX_SENDER = 255
@@ -43,16 +44,18 @@ def record_feedback(
     rating: int,
     comment: Optional[str] = None,
 ) -> Feedback:
-    """Store one rating (+1 or -1). Long texts are cut to 2000 characters."""
+    """Store one rating (+1 or -1). Long texts are cut to 2000 characters. Personal data in
+    what the person typed is redacted; the bot's answer is kept as it was (it holds VDAB's
+    own phone number)."""
     if isinstance(rating, bool) or rating not in RATINGS:
         raise ValueError(f"rating must be +1 or -1, got {rating!r}")
     row = Feedback(
         sender_id=_sender(sender_id),
-        question=_clip(question),
+        question=_clip(redact_optional(question)),
         answer=_clip(answer),
         measure_id=_clip(measure_id, 64) or None,
         rating=int(rating),
-        comment=_clip(comment) or None,
+        comment=_clip(redact_optional(comment)) or None,
     )
     session.add(row)
     session.flush()
@@ -107,7 +110,8 @@ def export_csv_text(session: Session) -> str:
 def record_handoff(
     session: Session, sender_id: str, reason: Optional[str], last_message: Optional[str]
 ) -> Handoff:
-    row = Handoff(sender_id=_sender(sender_id), reason=_clip(reason), last_message=_clip(last_message))
+    row = Handoff(sender_id=_sender(sender_id), reason=_clip(reason),
+                  last_message=_clip(redact_optional(last_message)))
     session.add(row)
     session.flush()
     return row

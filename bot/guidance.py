@@ -47,9 +47,10 @@ def recommendation_reply(session: Session, group: Optional[str], interest: Optio
 
 def clarify_reply(session: Session, ranked_intents: Sequence[str]) -> Reply:
     """Ask back with the two or three likeliest measures as buttons."""
-    by_intent = {intent_for_measure(m.id): m for m in queries.list_measures(session)}
+    titles = queries.outline(session).titles
+    by_intent = {intent_for_measure(measure_id): measure_id for measure_id in titles}
     candidates = [by_intent[i] for i in ranked_intents if i in by_intent][:3]
-    buttons = [button(m.title, intent_for_measure(m.id), measure=m.id) for m in candidates]
+    buttons = [button(titles[m], intent_for_measure(m), measure=m) for m in candidates]
     buttons.append(button("Ik wil iemand spreken", "handoff"))
     return Reply(
         "Ik begrijp je vraag niet goed. Gaat het over een van deze maatregelen? "

@@ -106,6 +106,11 @@ class Stack:
         self.processes.append(process)
         return process
 
+    @property
+    def tracker_db_url(self) -> str:
+        """The SQL tracker store the Rasa server writes to (see endpoints_file)."""
+        return f"sqlite:///{self.env.get('TEST_TRACKER_DB', str(self.workdir / 'tracker.db'))}"
+
     def endpoints_file(self) -> Path:
         path = self.workdir / "endpoints.yml"
         if self.endpoints_text is not None:
@@ -153,6 +158,10 @@ class Stack:
         """One message through the REST channel; the bot's messages of that turn."""
         return http("POST", f"{self.rasa_url}/webhooks/rest/webhook",
                     {"sender": sender, "message": text})[1]
+
+    def parse(self, text: str) -> dict:
+        """What the model understands of `text` (Rasa's HTTP API, with the token)."""
+        return http("POST", f"{self.rasa_url}/model/parse?token={self.rasa_token}", {"text": text})[1]
 
     def tracker(self, sender: str) -> dict:
         return http("GET", f"{self.rasa_url}/conversations/{sender}/tracker?token={self.rasa_token}")[1]
@@ -453,7 +462,18 @@ class Cluster(Stack):
                     timeout=timeout)[1]
 
     def stop(self) -> None:
-        super().stop()
+        """SIGTERM to everything at once, SIGKILL to what is still running after 5 s."""
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        for process in self.processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        self.processes.clear()
         if self.nginx_prefix is not None:
             shutil.copytree(self.nginx_prefix, self.workdir / "nginx", dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("tmp"))

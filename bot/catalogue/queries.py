@@ -29,6 +29,8 @@ from bot.catalogue.text import stem, strip_accents, tokens
 
 __all__ = [
     "Match",
+    "Outline",
+    "outline",
     "SearchHit",
     "get_measure",
     "get_instrument",
@@ -103,6 +105,25 @@ def list_measures(session: Session) -> list[Measure]:
                 selectinload(Measure.instruments).selectinload(Instrument.measure),
             )
         ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What every message needs to know about the catalogue, without loading its texts."""
+
+    titles: dict  # measure id -> title, in catalogue order
+    umbrella_ids: frozenset  # the agreement itself (no priority)
+    instrument_measures: dict  # instrument id -> measure id
+
+
+def outline(session: Session) -> Outline:
+    measures = session.execute(select(Measure.id, Measure.title, Measure.priority).order_by(Measure.position)).all()
+    instruments = session.execute(select(Instrument.id, Instrument.measure_id)).all()
+    return Outline(
+        {m.id: m.title for m in measures},
+        frozenset(m.id for m in measures if m.priority is None),
+        {i.id: i.measure_id for i in instruments},
     )
 
 

@@ -25,14 +25,19 @@ from hypothesis import strategies as st
 from bot.privacy import check_message, max_message_chars
 from tests.servers import bot_texts, http_raw, tracker_events
 
+CUSTOM_ACTIONS = {"action_answer_measure", "action_fallback", "action_handoff", "action_recommend",
+                  "action_ask_doelgroep", "action_ask_interesse", "validate_guidance_form"}
 EXAMPLES = int(os.environ.get("BOT_FUZZ_EXAMPLES", "5000"))
 SENDERS = 1000  # conversations; each gets about five messages
 WORKERS = 6
 TIMEOUT = 120.0
 
-QUESTIONS = ["Wat is telewerk?", "wat is het vlaams opleidingsverlof", "hoeveel is dat?",
-             "Bestaat de stagebonus nog?", "ik ben werkzoekende", "Hallo", "bedankt",
-             "ik wil met iemand spreken", "wat zijn opleidingscheques", "help me kiezen"]
+# What people type, as the base of the mutated messages: questions about measures (custom
+# actions on the action server) and small talk / out-of-scope questions (answered by Rasa alone).
+# Arbitrary text mostly ends in the fallback action, so every kind reaches the action server.
+QUESTIONS = ["Wat is telewerk?", "hoeveel is dat?", "wat zijn opleidingscheques",
+             "Hallo", "bedankt", "ben je een robot?", "tot ziens", "wat is het weer morgen in Gent?",
+             "vind jij dat een goed plan?", "hoeveel bedraagt mijn RVA uitkering?", "wat kan je?"]
 FRAGMENTS = ["<script>alert(1)</script>", "'; DROP TABLE events; --", "\" OR 1=1 --", "{{7*7}}",
              "${jndi:ldap://x}", "/restart", "/inform{\"doelgroep\": \"werkgever\"}", "/greet{",
              "&lt;b&gt;", "\\u0000", "%00", "\r\n\r\n", "😀👩‍💻🇧🇪", "\u202e\u2066", "ﷺ", "Z̴̢͓a̵l̷g̶o"]
@@ -121,7 +126,7 @@ def test_fuzzed_messages_never_break_the_rest_channel(stack, capsys):
     unanswered = [m[:60] for m, s, raw in senders.results if s == 200 and not bot_texts(json.loads(raw))]
 
     # The tracker store holds exactly what the channel accepted, in order.
-    events = tracker_events(f"sqlite:///{stack.workdir / 'tracker.db'}", list(senders.sent))
+    events = tracker_events(stack.tracker_db_url, list(senders.sent))
     mismatched = []
     stored_messages = 0
     for sender, messages in senders.sent.items():
@@ -131,11 +136,14 @@ def test_fuzzed_messages_never_break_the_rest_channel(stack, capsys):
         if stored != expected:
             mismatched.append((sender, expected, stored))
     refused = sum(1 for m, s, raw in senders.results if not check_message(m).accepted)
+    custom_actions = Counter(e.get("name") for evts in events.values() for e in evts
+                             if e.get("event") == "action" and e.get("name") in CUSTOM_ACTIONS)
 
     with capsys.disabled():
         print(f"\n[fuzz] cases={senders.count} conversations={len(senders.sent)} statuses={dict(statuses)} "
               f"5xx={len(server_errors)} refused_politely={refused} stored_user_messages={stored_messages} "
               f"tracker_mismatches={len(mismatched)} unanswered={len(unanswered)} "
+              f"custom_actions_run={dict(custom_actions)} "
               f"wall={elapsed:.0f}s ({elapsed / max(1, senders.count) * 1000:.0f} ms/message)")
 
     assert senders.count >= EXAMPLES

@@ -41,7 +41,7 @@ def post(stack, body: bytes, content_type: str = "application/json"):
 
 
 def user_texts(stack, person: str):
-    events = tracker_events(f"sqlite:///{stack.workdir / 'tracker.db'}", [person])[person]
+    events = tracker_events(stack.tracker_db_url, [person])[person]
     return [e.get("text") for e in events if e.get("event") == "user"]
 
 

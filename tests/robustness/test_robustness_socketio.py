@@ -20,7 +20,7 @@ def texts(turn):
 
 
 def stored(stack, person):
-    events = tracker_events(f"sqlite:///{stack.workdir / 'tracker.db'}", [person])[person]
+    events = tracker_events(stack.tracker_db_url, [person])[person]
     return [e.get("text") for e in events if e.get("event") == "user"]
 
 

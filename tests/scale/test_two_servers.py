@@ -180,3 +180,18 @@ def test_run_cluster_renders_a_valid_nginx_config():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
+
+
+def test_nginx_limits_the_body_size_with_a_dutch_json_answer(cluster):
+    import json
+
+    from bot.privacy import TOO_LONG, max_message_chars
+    from tests.servers import http_raw
+
+    url = f"{cluster.nginx_url}/webhooks/rest/webhook"
+    body = json.dumps({"sender": "size-test", "message": "a" * 100_000}).encode()
+    status, raw, _ = http_raw("POST", url, body)  # under the limit: the channel refuses politely
+    assert status == 200 and json.loads(raw)[0]["text"] == TOO_LONG.format(limit=max_message_chars())
+    body = json.dumps({"sender": "size-test", "message": "a" * 300_000}).encode()
+    status, raw, _ = http_raw("POST", url, body)
+    assert status == 413 and "te groot" in json.loads(raw)["error"]

@@ -79,3 +79,17 @@ def test_handoffs(engine):
     with session_scope(engine) as s:
         assert [(h.sender_id, h.reason) for h in list_handoffs(s)] == [("u2", None), ("u1", "asked for a person")]
         assert len(list_handoffs(s, limit=1)) == 1
+
+
+def test_personal_data_in_feedback_and_handoffs_is_redacted(engine):
+    with session_scope(engine) as session:
+        _record_personal_data(session)
+
+
+def _record_personal_data(session):
+    row = record_feedback(session, "s1", "mijn nummer is 0470 12 34 56", "Bel VDAB op 0800 30 700.",
+                          "telewerk", -1, "mail me op jan.peeters@example.com")
+    assert "0470" not in row.question and "jan.peeters" not in row.comment
+    assert "0800 30 700" in row.answer
+    handoff = record_handoff(session, "s1", "asked", "rijksregisternummer 85.07.30-033.28")
+    assert "85.07.30" not in handoff.last_message
