@@ -19,7 +19,9 @@ ARTIFACTS = REPO / "var" / "test-artifacts"
 ANSWER_TIMEOUT_MS = 30_000
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop marked as running in
+# the main thread while it is open, which breaks asyncio.run() in every later test module.
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get update && apt-get install -y chromium")
