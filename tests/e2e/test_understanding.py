@@ -11,8 +11,10 @@ from bot.evaluation.client import BotClient
 from bot.evaluation.conversations import conversation_lines, run_conversations
 from bot.evaluation.questions import load_questions
 from bot.evaluation.scoring import Scores, summary_lines
+from bot.guidance import GUIDANCE_QUESTIONS
 
 HERE = Path(__file__).resolve().parent.parent
+GUIDANCE = {"start_guidance", "inform"}
 DECLINED = {"out_of_scope", "oos_federal", "oos_other_region", "oos_personal_data", "oos_opinion",
             "oos_manipulation"}
 
@@ -25,8 +27,9 @@ def client(stack):
 def test_every_test_story_runs_end_to_end(stack, client):
     """Each story in one conversation through the running bot: every message gets its
     labelled intent, or at least the labelled outcome (an answer about a measure for a
-    question, no measure for an out-of-scope message), since the actions also read the words
-    and the context."""
+    question, no measure for an out-of-scope message, the next guidance question or a
+    recommendation in the guided path), since the actions also read the words and the
+    context."""
     misses = []
     stories = yaml.safe_load((HERE / "stories" / "test_stories.yml").read_text(encoding="utf-8"))
     for story in stories["stories"]:
@@ -41,6 +44,9 @@ def test_every_test_story_runs_end_to_end(stack, client):
             if label.startswith("ask_") and turn.measures:
                 continue
             if label in DECLINED and not turn.measures and turn.texts:
+                continue
+            if label in GUIDANCE and (turn.aspect == "recommendation"
+                                      or any(q in turn.answer for q in GUIDANCE_QUESTIONS.values())):
                 continue
             misses.append((story["story"], text, label))
     assert not misses
