@@ -24,6 +24,9 @@ def register(subparsers) -> None:
                        help="train and run the xSID check again even when config.yml, the stock config, "
                             "domain, data and bot/nlu are unchanged since the run that measured them "
                             "(by default those numbers and models are reused from var/bench/)")
+    bench.add_argument("--reuse-stale", action="store_true",
+                       help="reuse var/bench/models and xSID results even if config or data changed since "
+                            "(quick re-measurement of serving numbers; the table marks them STALE)")
     bench.add_argument("--no-retrain", action="store_true",
                        help="skip the retraining measurement when training is needed")
     bench.add_argument("--no-xsid", action="store_true", help="skip the external xSID NLU check")
@@ -46,6 +49,8 @@ def _bench(args) -> int:
         overrides["two_servers"] = False
     if args.fresh:
         overrides["fresh"] = True
+    if args.reuse_stale:
+        overrides["reuse_stale"] = True
     if args.no_retrain:
         overrides["retrain"] = False
     settings = Settings.quick_settings(**overrides) if args.quick else Settings(**overrides)

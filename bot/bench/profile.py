@@ -6,8 +6,7 @@ to var/bench/profile.txt (text) and var/bench/profile.json.
    then on the Rasa server and the action server during sequential messages.
 2. bot.bench.probe in its own process: time and RSS per start-up stage; per message, every
    graph node, the action-server call and the tracker store, timed by wrapping them.
-3. bot.bench.whatif: the action server's answer_message as it is vs with column queries.
-4. Rotating runs of one Rasa server + action server under environment-only changes
+3. Rotating runs of one Rasa server + action server under environment-only changes
    (TF thread pools of 1; two action-server workers): sequential latency, 20-user load, RSS.
 The model profiled is models/current.tar.gz (what `make run` serves); it is only read.
 """
@@ -74,8 +73,8 @@ MESSAGE_MARKERS: Tuple[Tuple[str, str], ...] = (
 ACTION_MARKERS: Tuple[Tuple[str, str], ...] = (
     ("action_answer_measure", r"^run \(actions/answers\.py"),
     ("  answer_message", r"^answer_message \(bot/answers\.py"),
-    ("  list_measures (whole catalogue)", r"^list_measures \(bot/catalogue/queries\.py"),
-    ("  instrument_measures", r"^instrument_measures \(bot/answers\.py"),
+    ("  list_measures (whole catalogue as objects)", r"^list_measures \(bot/catalogue/queries\.py"),
+    ("  outline (ids, priorities, instrument map)", r"^outline \(bot/(catalogue/queries|answers)\.py"),
     ("  get_measure / get_instrument", r"^get_(measure|instrument) \(bot/catalogue/queries\.py"),
     ("  answer_topic", r"^answer_topic \(bot/answers\.py"),
     ("SQLAlchemy (any)", r"\(sqlalchemy/"),
@@ -308,18 +307,6 @@ def ab_run(tmp: Path, name: str, env: Dict[str, str], count: int, load_seconds: 
         stack.stop()
 
 
-def action_whatif(tmp: Path, calls: int) -> Dict:
-    """bot.bench.whatif on a copy of the catalogue: answer_message now vs with column queries."""
-    stack = _stack(tmp, "whatif", {})
-    out = tmp / "whatif.json"
-    env = {**stack.process_env(), "PYTHONDONTWRITEBYTECODE": "1", "PYTHONWARNINGS": "ignore"}
-    completed = subprocess.run([sys.executable, "-m", "bot.bench.whatif", str(out), str(calls)], cwd=REPO_ROOT,
-                               env=env, capture_output=True, text=True, timeout=600)
-    if completed.returncode != 0:
-        raise RuntimeError(f"whatif failed: {completed.stderr[-2000:]}")
-    return json.loads(out.read_text())
-
-
 def config_experiment(tmp: Path, rounds: int, count: int, load_seconds: float) -> Dict:
     """The same measurements under each environment in CONFIG_VARIANTS, in rotating order per round
     so drift in the machine's load hits every variant alike."""
@@ -344,11 +331,60 @@ def _m(runs: List[Dict], *path: str) -> Optional[float]:
     return median(values)
 
 
-def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict, whatif: Optional[Dict] = None) -> str:
+def summary_lines(spy: Dict, probed: Dict, ab: Dict) -> List[str]:
+    """The top costs, with numbers, computed from the measurements below."""
+    rate = spy.get("rate", 100)
+    lines = ["== Top costs (details below)"]
+    stages = probed.get("stages", [])
+    deltas = []
+    for before, after in zip(stages, stages[1:]):
+        deltas.append((after["stage"], after["seconds"] - before["seconds"], after["rss_mb"] - before["rss_mb"]))
+    if deltas:
+        lines.append(f"  start-up, in-process probe (to the first message {next((s['seconds'] for s in stages if s['stage'] == 'first message'), float('nan')):.1f} s, "
+                     f"{next((s['rss_mb'] for s in stages if s['stage'] == 'first message'), float('nan')):.0f} MB):")
+        for stage, seconds, mb in sorted(deltas, key=lambda d: -d[1])[:3]:
+            lines.append(f"    {stage:<44} {seconds:6.1f} s  {mb:+6.0f} MB")
+    startup: Samples = spy.get("startup") or Samples([])
+    if startup.total:
+        picks = [(label.strip(), startup.inclusive(pattern) / rate) for label, pattern in STARTUP_MARKERS
+                 if label.startswith("  ") or label.startswith("catalogue")]
+        lines.append(f"  start-up of `rasa run` (py-spy, {spy.get('first_answer_s') or float('nan'):.1f} s to the first answer), biggest parts:")
+        for label, seconds in sorted(picks, key=lambda p: -p[1])[:5]:
+            lines.append(f"    {label:<44} {seconds:6.1f} s")
+    messages = spy.get("messages") or 1
+    for name, markers, title in (("rasa", MESSAGE_MARKERS, "Rasa server"), ("actions", ACTION_MARKERS, "action server")):
+        samples: Samples = spy.get(name) or Samples([])
+        if not samples.total:
+            continue
+        busy = 1000 * samples.total / rate / messages
+        picks = [(label.strip(), 1000 * samples.inclusive(pattern) / rate / messages, samples.inclusive(pattern) / samples.total)
+                 for label, pattern in markers]
+        picks = [p for p in picks if p[2] < 0.99]
+        lines.append(f"  per message, {title}: ~{busy:.1f} ms CPU per message; biggest parts:")
+        for label, ms, share in sorted(picks, key=lambda p: -p[1])[:5]:
+            lines.append(f"    {label:<44} {ms:6.1f} ms  ({100 * share:4.1f} %)")
+    if ab and ab.get("default"):
+        base = ab["default"]
+        lines.append("  environment-only changes vs default (medians):")
+        for name, runs in ab.items():
+            if name == "default":
+                continue
+            parts = []
+            for label, path in (("20-user throughput", ("load", "throughput")), ("20-user p50", ("load", "p50")),
+                                ("catalogue p50", ("sequential", "catalogue", "p50")), ("start-up", ("startup_s",))):
+                a, b = _m(base, *path), _m(runs, *path)
+                if a and b:
+                    parts.append(f"{label} x{b / a:.2f}")
+            lines.append(f"    {name:<10} " + ", ".join(parts))
+    return lines
+
+
+def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict) -> str:
     rate = spy.get("rate", 100)
     lines = ["Profile of the project's Rasa server (models/current.tar.gz, config.yml)",
              f"generated {time.strftime('%Y-%m-%d %H:%M')}, machine load average {os.getloadavg()[0]:.1f} "
              f"on {os.cpu_count()} cores (other work was running: treat absolute numbers as noisy)", ""]
+    lines += summary_lines(spy, probed, ab) + [""]
     # ---- start-up
     lines.append("== Start-up (probe: one process, stage by stage; cumulative wall time and RSS)")
     previous = {"seconds": 0.0, "rss_mb": 0.0}
@@ -392,15 +428,6 @@ def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict, whatif: Optio
                   f"{(spy.get('rss_after_start_mb') or {}).get('actions') or 0:.0f} MB; after "
                   f"{messages} messages: Rasa {(spy.get('rss_after_messages_mb') or {}).get('rasa') or 0:.0f} MB, "
                   f"actions {(spy.get('rss_after_messages_mb') or {}).get('actions') or 0:.0f} MB"]
-    # ---- action server what-if
-    if whatif:
-        lines += ["", "== Action server what-if (in-process, median ms per answer_message call incl. its session):",
-                  "   bot.answers.answer_message loads the whole catalogue as ORM objects twice per message",
-                  "   (list_measures + instrument_measures -> list_measures) only to read measure ids, priorities",
-                  "   and the instrument -> measure map; the same with two column queries:"]
-        for name, values in whatif.items():
-            lines.append(f"  {name:<10} now {values['current_ms']:7.1f} ms   column queries {values['light_ms']:7.1f} ms"
-                         f"   ratio {values['light_ms'] / values['current_ms']:.2f}   same answer: {values['same_answer']}")
     # ---- environment experiments
     if ab:
         names = list(ab)
@@ -432,8 +459,7 @@ def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict, whatif: Optio
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "profile.txt").write_text(text, encoding="utf-8")
     serialisable = {k: (v.self_by_function().most_common(40) if isinstance(v, Samples) else v) for k, v in spy.items()}
-    (out_dir / "profile.json").write_text(json.dumps({"pyspy": serialisable, "probe": probed, "environment_experiments": ab,
-                                                      "action_whatif": whatif},
+    (out_dir / "profile.json").write_text(json.dumps({"pyspy": serialisable, "probe": probed, "environment_experiments": ab},
                                                      indent=1, default=str), encoding="utf-8")
     return text
 
@@ -450,11 +476,9 @@ def run_profile(out_dir: Path, quick: bool = False, keep_tmp: bool = False) -> i
         spy = profile_with_pyspy(tmp, rounds=15 if quick else 60)
         _log("probe (in-process stage and per-node timings)")
         probed = probe(tmp, rounds=10 if quick else 40)
-        _log("action server what-if")
-        whatif = action_whatif(tmp, calls=10 if quick else 40)
         ab = config_experiment(tmp, rounds=1 if quick else 2, count=20 if quick else 80,
                                    load_seconds=5 if quick else 15)
-        text = write_report(out_dir, spy, probed, ab, whatif)
+        text = write_report(out_dir, spy, probed, ab)
     finally:
         if not keep_tmp:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -49,6 +49,9 @@ class Settings:
     # while config, data and code they depend on are unchanged (same fingerprint); fresh=True
     # measures them again regardless.
     fresh: bool = False
+    # Reuse var/bench/models and the xSID results even when config or data changed since they
+    # were measured (to re-measure serving numbers quickly); the table flags them as stale.
+    reuse_stale: bool = False
     retrain: bool = True
     xsid: bool = True
     xsid_measure: bool = True  # False: only reuse earlier xSID results (quick mode)
@@ -120,9 +123,11 @@ class Bench:
         if not self.settings.fresh and cached_model.exists() and cached_meta.exists():
             meta = json.loads(cached_meta.read_text())
             complete = "retrain_seconds" in meta.get("training", {}) or not self.settings.retrain
-            if meta.get("fingerprint") == fingerprint and complete:
-                self.log(f"{variant}: reusing {cached_model} (same config and data)")
-                raw["training"] = {**meta.get("training", {}), "reused_from": meta.get("trained_at")}
+            same = meta.get("fingerprint") == fingerprint
+            if complete and (same or self.settings.reuse_stale):
+                self.log(f"{variant}: reusing {cached_model} ({'same config and data' if same else 'STALE'})")
+                raw["training"] = {**meta.get("training", {}), "reused_from": meta.get("trained_at"),
+                                   "stale": not same}
                 self.models[variant] = cached_model
                 return
         data = training.copy_training_data(self.tmp / f"data-{variant}")
@@ -156,9 +161,9 @@ class Bench:
     # ------------------------------------------------------------------ xSID
     def xsid_fingerprint(self) -> str:
         digest = hashlib.sha256()
+        # the project's xSID pipeline has no CatalogueEntityMatcher, only SpacyNLP (bot/nlp.py)
         for path in [configs.PROJECT_CONFIG, configs.STOCK_CONFIG, Path(xsid.__file__),
-                     xsid.XSID_DIR / xsid.TRAIN_FILE, xsid.XSID_DIR / xsid.TEST_FILE,
-                     *sorted((REPO_ROOT / "bot" / "nlu").glob("*.py"))]:
+                     xsid.XSID_DIR / xsid.TRAIN_FILE, xsid.XSID_DIR / xsid.TEST_FILE, REPO_ROOT / "bot" / "nlp.py"]:
             digest.update(path.read_bytes())
         return digest.hexdigest()[:16]
 
@@ -167,9 +172,11 @@ class Bench:
         fingerprint = self.xsid_fingerprint()
         if not self.settings.fresh and cached.exists():
             data = json.loads(cached.read_text())
-            if data.get("fingerprint") == fingerprint:
-                self.log(f"xSID: reusing results from {data.get('measured_at')} (same configs and data)")
-                self.raw["xsid"] = {**data["xsid"], "reused_from": data.get("measured_at")}
+            same = data.get("fingerprint") == fingerprint
+            if same or self.settings.reuse_stale:
+                self.log(f"xSID: reusing results from {data.get('measured_at')} "
+                         f"({'same configs and data' if same else 'STALE'})")
+                self.raw["xsid"] = {**data["xsid"], "reused_from": data.get("measured_at"), "stale": not same}
                 return
         if not self.settings.xsid_measure:
             self.log("xSID: no earlier results for these configs; skipped (quick mode)")
@@ -435,7 +442,8 @@ def build_rows(raw: Dict[str, Any], settings: Settings) -> List[Row]:
     xsid_note = ("project = config.yml pipeline WITHOUT CatalogueEntityMatcher (domain-specific); "
                  "intents only, no slots" + (f"; {sum(unseen.values())} test utterances have an intent absent "
                                              f"from training ({', '.join(unseen)})" if unseen else "")
-                 + (f"; measured by the run of {x['reused_from']} and reused (configs and data unchanged)"
+                 + (f"; measured by the run of {x['reused_from']} and reused"
+                    + (" (STALE: configs changed since)" if x.get("stale") else " (configs and data unchanged)")
                     if x.get("reused_from") else ""))
     for key, label, field_ in (("xsid.intent", "intent accuracy (as served, nlu_fallback = wrong)", "correct"),
                                ("xsid.intent_top", "intent accuracy (classifier, fallback ignored)",
@@ -485,8 +493,14 @@ def build_rows(raw: Dict[str, Any], settings: Settings) -> List[Row]:
 
     reused = sorted({t for t in ((p.get("training") or {}).get("reused_from"),
                                  (s.get("training") or {}).get("reused_from")) if t})
-    train_note = (f"measured by the run of {' / '.join(reused)} and reused: config, domain, data and bot/nlu "
-                  f"unchanged since (python -m bot bench --fresh measures again)") if reused else ""
+    stale = any((side.get("training") or {}).get("stale") for side in (p, s))
+    train_note = ""
+    if reused and stale:
+        train_note = (f"STALE: models and training numbers from the run of {' / '.join(reused)}; config or data "
+                      f"changed since (--reuse-stale); the models served were trained on that older data")
+    elif reused:
+        train_note = (f"measured by the run of {' / '.join(reused)} and reused: config, domain, data and bot/nlu "
+                      f"unchanged since (python -m bot bench --fresh measures again)")
     section = "Training (rasa train on a temp copy of the data, empty cache, models to a temp dir)"
 
     def add_train(key: str, label: str, unit: str, path) -> None:

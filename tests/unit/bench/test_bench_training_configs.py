@@ -120,3 +120,25 @@ def test_pyspy_raw_parsing_markers_and_packages():
     lines = marker_lines(samples, [("DIET", r"diet_classifier")], rate=100, messages=10)
     assert "50.0 %" in lines[0] and "50.0 ms/message" in lines[0]
     assert short_path("/x/.venv/lib/python3.10/site-packages/rasa/core/agent.py") == "rasa/core/agent.py"
+
+
+def test_profile_report_from_tiny_measurements(tmp_path):
+    from bot.bench.profile import parse_raw, write_report
+
+    spy = {"startup": parse_raw(RAW), "rasa": parse_raw(RAW), "actions": parse_raw(RAW), "messages": 10,
+           "rate": 100, "wall_s": 2.0, "first_answer_s": 25.0,
+           "sequential": {"catalogue": {"p50": 50.0}}, "rss_after_start_mb": {"rasa": 1200.0, "actions": 700.0}}
+    probed = {"stages": [{"stage": "python", "seconds": 0.0, "rss_mb": 18.0},
+                         {"stage": "import tensorflow", "seconds": 3.5, "rss_mb": 600.0},
+                         {"stage": "first message", "seconds": 25.0, "rss_mb": 1270.0}],
+              "per_message_ms_median": {"catalogue": {"total": 60.0, "node run_DIETClassifier6": 6.0},
+                                        "plain": {"total": 30.0}},
+              "tracker_store": "SQLTrackerStore"}
+    run = {"sequential": {"catalogue": {"p50": 55.0}}, "load": {"throughput": 20.0, "p50": 1000.0}, "startup_s": 20.0}
+    better = {"sequential": {"catalogue": {"p50": 55.0}}, "load": {"throughput": 26.0, "p50": 750.0}, "startup_s": 22.0}
+    text = write_report(tmp_path, spy, probed, {"default": [run, run], "tf1": [better, better]})
+    assert "== Top costs" in text
+    assert "import tensorflow" in text
+    assert "20-user throughput x1.30" in text
+    assert (tmp_path / "profile.txt").read_text() == text
+    assert (tmp_path / "profile.json").exists()
