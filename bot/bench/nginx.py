@@ -66,7 +66,7 @@ def render_deploy_template(template: str, prefix: Path, port: int, upstreams: Se
         raise ValueError("the deploy template has two Rasa servers")
     return string.Template(template).safe_substitute(
         NGINX_PREFIX=str(prefix), NGINX_LISTEN=f"127.0.0.1:{port}", RASA_SERVER_1=upstreams[0],
-        RASA_SERVER_2=upstreams[1], WEB_SERVER=web_server)
+        RASA_SERVER_2=upstreams[1], WEB_SERVER=web_server, BOT_ALLOWED_ORIGIN=f"http://127.0.0.1:{port}")
 
 
 def _unused_port() -> int:
@@ -95,9 +95,16 @@ class Nginx:
 
     def render(self) -> str:
         if self.template is not None:
-            (self.prefix / "tmp").mkdir(parents=True, exist_ok=True)
-            return render_deploy_template(self.template.read_text(), self.prefix, self.port, self.upstreams,
-                                          f"127.0.0.1:{_unused_port()}")
+            # nginx's workers run as nobody: they need to reach their temp folders
+            self.prefix.chmod(0o755)
+            (self.prefix / "tmp").mkdir(mode=0o755, parents=True, exist_ok=True)
+            web = f"127.0.0.1:{_unused_port()}"
+            try:  # the deploy work's own renderer, when tests/servers.py has it
+                from tests.servers import render_nginx_config
+            except ImportError:
+                return render_deploy_template(self.template.read_text(), self.prefix, self.port, self.upstreams, web)
+            return render_nginx_config(self.prefix, f"127.0.0.1:{self.port}", self.upstreams, web,
+                                       f"http://127.0.0.1:{self.port}")
         return render_config(self.prefix, self.port, self.upstreams)
 
     @property

@@ -7,7 +7,8 @@ to var/bench/profile.txt (text) and var/bench/profile.json.
 2. bot.bench.probe in its own process: time and RSS per start-up stage; per message, every
    graph node, the action-server call and the tracker store, timed by wrapping them.
 3. Rotating runs of one Rasa server + action server under environment-only changes
-   (TF thread pools of 1; two action-server workers): sequential latency, 20-user load, RSS.
+   (TF thread pools of 1; two action-server workers): sequential latency, 20-user load, RSS;
+   and TF thread pools of 1 on one and two Rasa servers with the production endpoints.
 The model profiled is models/current.tar.gz (what `make run` serves); it is only read.
 """
 from __future__ import annotations
@@ -80,7 +81,7 @@ ACTION_MARKERS: Tuple[Tuple[str, str], ...] = (
     ("SQLAlchemy (any)", r"\(sqlalchemy/"),
     ("  ORM object loading", r"\(sqlalchemy/orm/(loading|strategies)\.py"),
     ("  SQL compilation", r"\(sqlalchemy/sql/compiler\.py"),
-    ("sqlite3 execute", r"^(execute|fetchall|fetchone|fetchmany) \(sqlalchemy/engine/default\.py"),
+    ("  SQL execution in the driver (do_execute)", r"^do_execute \(sqlalchemy/engine/default\.py"),
     ("rasa_sdk / sanic", r"\((rasa_sdk|sanic)/"),
 )
 
@@ -320,6 +321,72 @@ def config_experiment(tmp: Path, rounds: int, count: int, load_seconds: float) -
     return runs
 
 
+def two_server_run(tmp: Path, name: str, env: Dict[str, str], load_seconds: float) -> Dict:
+    """Production endpoints (fresh PostgreSQL database, Redis lock store), one action server, two
+    Rasa servers behind nginx: 20-user load on the first server alone, then through nginx."""
+    from bot.bench import load
+    from bot.bench.memory import CpuMeter
+    from bot.bench.nginx import Nginx
+    from bot.bench.postgres import FreshDatabase
+    from tests.servers import free_port, wait_until
+
+    database = FreshDatabase()
+    database.create()
+    stack = _stack(tmp, name, env)
+    stack.endpoints_text, endpoint_env, _ = database.production_endpoints(
+        stack.actions_url, key_prefix=f"bench{name.replace('-', '')}")
+    stack.env.update(endpoint_env)
+    nginx = None
+    try:
+        actions = stack.start_actions()
+        first = stack.spawn_rasa()
+        stack.wait_rasa(first)
+        second_port = free_port()
+        second = stack.spawn_rasa(second_port, "rasa2")
+        stack.wait_rasa(second, second_port)
+        for url in (stack.rasa_url, f"http://127.0.0.1:{second_port}"):
+            load.sequential(url, 0, 5)
+        meter = CpuMeter({"rasa": first.pid, "actions": actions.pid})
+        one = {**load.load(stack.rasa_url, 20, load_seconds).summary(), "cpu_percent": meter.percent()}
+        nginx = Nginx(tmp / f"nginx-{name}", free_port(), [f"127.0.0.1:{stack.rasa_port}", f"127.0.0.1:{second_port}"])
+        nginx.start()
+        wait_until(lambda: load.first_answer(nginx.url).ok, 30, "nginx upstream")
+        meter = CpuMeter({"rasa": first.pid, "rasa2": second.pid, "actions": actions.pid})
+        two = {**load.load(nginx.url, 20, load_seconds).summary(), "cpu_percent": meter.percent()}
+        return {"one": one, "two": two, "load_average": os.getloadavg()[0]}
+    finally:
+        if nginx is not None:
+            nginx.stop()
+        stack.stop()
+        database.drop()
+
+
+def two_server_experiment(tmp: Path, rounds: int, load_seconds: float) -> Dict:
+    """default vs TF thread pools of 1, on one and on two Rasa servers (A B B A ... order)."""
+    runs: Dict[str, List[Dict]] = {"default": [], "tf1": []}
+    for index in range(rounds):
+        order = ["default", "tf1"] if index % 2 == 0 else ["tf1", "default"]
+        for name in order:
+            _log(f"two-server experiment: {name}, round {index + 1}/{rounds}")
+            runs[name].append(two_server_run(tmp, f"two-{name}-{index}", CONFIG_VARIANTS[name], load_seconds))
+    return runs
+
+
+def two_server_lines(runs: Dict) -> List[str]:
+    lines = ["", f"== TF thread pools of 1 with the production endpoints (PostgreSQL + Redis), medians of "
+                 f"{min(len(v) for v in runs.values())} rounds, 20 users:"]
+    lines.append(f"  {'':<36} {'default':>9} {'tf1':>9} {'tf1/def':>8}")
+    for label, path in (("1 server: throughput msg/s", ("one", "throughput")), ("1 server: p50 ms", ("one", "p50")),
+                        ("1 server: p95 ms", ("one", "p95")),
+                        ("2 servers + nginx: throughput msg/s", ("two", "throughput")),
+                        ("2 servers + nginx: p50 ms", ("two", "p50")), ("2 servers + nginx: p95 ms", ("two", "p95"))):
+        a, b = _m(runs["default"], *path), _m(runs["tf1"], *path)
+        ratio = f"{b / a:8.2f}" if a and b else f"{'n/a':>8}"
+        lines.append(f"  {label:<36} {a if a is not None else float('nan'):9.1f} "
+                     f"{b if b is not None else float('nan'):9.1f} {ratio}")
+    return lines
+
+
 def _m(runs: List[Dict], *path: str) -> Optional[float]:
     values = []
     for run in runs:
@@ -379,7 +446,7 @@ def summary_lines(spy: Dict, probed: Dict, ab: Dict) -> List[str]:
     return lines
 
 
-def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict) -> str:
+def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict, two: Optional[Dict] = None) -> str:
     rate = spy.get("rate", 100)
     lines = ["Profile of the project's Rasa server (models/current.tar.gz, config.yml)",
              f"generated {time.strftime('%Y-%m-%d %H:%M')}, machine load average {os.getloadavg()[0]:.1f} "
@@ -455,11 +522,14 @@ def write_report(out_dir: Path, spy: Dict, probed: Dict, ab: Dict) -> str:
             cells = "".join(f" {v:9.1f}" if v is not None else f" {'n/a':>9}" for v in values)
             ratios = "".join(f" {v / base:12.2f}" if v is not None and base else f" {'n/a':>12}" for v in values[1:])
             lines.append(f"  {label:<28}{cells}{ratios}")
+    if two:
+        lines += two_server_lines(two)
     text = "\n".join(lines) + "\n"
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "profile.txt").write_text(text, encoding="utf-8")
     serialisable = {k: (v.self_by_function().most_common(40) if isinstance(v, Samples) else v) for k, v in spy.items()}
-    (out_dir / "profile.json").write_text(json.dumps({"pyspy": serialisable, "probe": probed, "environment_experiments": ab},
+    (out_dir / "profile.json").write_text(json.dumps({"pyspy": serialisable, "probe": probed, "environment_experiments": ab,
+                                                      "two_server_experiment": two},
                                                      indent=1, default=str), encoding="utf-8")
     return text
 
@@ -478,7 +548,8 @@ def run_profile(out_dir: Path, quick: bool = False, keep_tmp: bool = False) -> i
         probed = probe(tmp, rounds=10 if quick else 40)
         ab = config_experiment(tmp, rounds=1 if quick else 2, count=20 if quick else 80,
                                    load_seconds=5 if quick else 15)
-        text = write_report(out_dir, spy, probed, ab)
+        two = two_server_experiment(tmp, rounds=1 if quick else 2, load_seconds=10 if quick else 30)
+        text = write_report(out_dir, spy, probed, ab, two)
     finally:
         if not keep_tmp:
             shutil.rmtree(tmp, ignore_errors=True)

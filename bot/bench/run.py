@@ -32,8 +32,9 @@ QUESTIONS = REPO_ROOT / "tests" / "evaluation" / "questions.yml"
 EXPECTED_MEASURE = "opleidingsverlof-e-leren"  # what the catalogue question and follow-up are about
 VARIANTS = (PROJECT, STOCK)
 CPU_NOTE = "CPU time during the load run in % of one core (100 % = one core saturated; 2 cores in all)"
-SERVING_NOTE = ("served with the production endpoints: PostgreSQL tracker store (fresh database on "
-                "127.0.0.1:5432) + Redis lock store, one action server; REST channel, loopback")
+SERVING_NOTE = ("served with deploy/endpoints.production.yml: PostgreSQL tracker store (a fresh database "
+                "on 127.0.0.1:5432) + the project's Redis lock store; one action server; nginx from "
+                "deploy/nginx.conf.template; REST channel, loopback")
 
 
 @dataclass
@@ -307,7 +308,10 @@ class Bench:
         database = FreshDatabase()
         database.create()
         prefix = f"bench{uuid.uuid4().hex[:8]}"
-        stack = self._stack(variant, "serve", lambda s: database.endpoints_yaml(s.actions_url, key_prefix=prefix))
+        stack = self._stack(variant, "serve")
+        stack.endpoints_text, endpoint_env, raw["endpoints"] = database.production_endpoints(
+            stack.actions_url, key_prefix=prefix)
+        stack.env.update(endpoint_env)
         nginx = None
         try:
             started = time.monotonic()

@@ -142,3 +142,30 @@ def test_profile_report_from_tiny_measurements(tmp_path):
     assert "20-user throughput x1.30" in text
     assert (tmp_path / "profile.txt").read_text() == text
     assert (tmp_path / "profile.json").exists()
+
+
+def test_production_endpoints_are_filled_from_the_environment():
+    from bot.bench.postgres import PRODUCTION_ENDPOINTS
+
+    text, env, source = FreshDatabase(name="bench_abc").production_endpoints("http://127.0.0.1:5055")
+    if PRODUCTION_ENDPOINTS.exists():
+        assert source == "deploy/endpoints.production.yml"
+        assert env["TRACKER_DB_NAME"] == "bench_abc"
+        assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:5055/webhook"
+        assert "${TRACKER_DB_NAME}" in text
+    else:
+        assert env == {} and "bench_abc" in text
+
+
+def test_nginx_deploy_template_leaves_no_placeholder(tmp_path):
+    from bot.bench.nginx import DEPLOY_TEMPLATE, Nginx
+
+    nginx = Nginx(tmp_path / "prefix", 18081, ["127.0.0.1:5005", "127.0.0.1:5006"])
+    (tmp_path / "prefix").mkdir()
+    text = nginx.render()
+    import re
+
+    assert "127.0.0.1:18081" in text and "127.0.0.1:5006" in text
+    assert not re.search(r"\$\{[A-Z_]+\}", text), "an unfilled ${...} placeholder would break nginx"
+    assert nginx.config_source == ("deploy/nginx.conf.template" if DEPLOY_TEMPLATE.exists()
+                                   else "minimal round-robin config")
