@@ -51,16 +51,13 @@ def resolve_topic(
     The agreement itself (`umbrella_ids`) is often named as the frame of a question about a
     specific measure ("extra bemiddelaars door het relanceplan"), so it only wins alone.
     """
-    def values(kind: str) -> List[str]:
-        return _values(entities, kind)
-
-    named_measures = values("measure")
-    named_instruments = [i for i in values("instrument") if i in instrument_measures]
+    named_measures = _values(entities, "measure")
+    named_instruments = [i for i in _values(entities, "instrument") if i in instrument_measures]
     specific = [m for m in named_measures if m not in umbrella_ids]
     if specific or named_instruments or (intent_measure and intent_measure not in umbrella_ids):
         named_measures = specific
-    doelgroep = next(iter(values("doelgroep")), None)
-    aspect = next(iter(values("aspect")), None)
+    doelgroep = next(iter(_values(entities, "doelgroep")), None)
+    aspect = next(iter(_values(entities, "aspect")), None)
     if aspect is None:
         # "en voor zelfstandigen?" asks whether the measure is for that group.
         aspect = "eligibility" if doelgroep and not intent_measure else "overview"

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from tests.servers import MODEL, Stack
+from tests.servers import MODEL, Stack, serving
 
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
@@ -23,17 +23,11 @@ def stack(tmp_path_factory):
     from bot.settings import catalogue_dir
 
     load_catalogue(get_engine(database), catalogue_dir())
-    running = Stack(workdir, env)
-    try:
+    with serving(Stack(workdir, env)) as running:
         running.start_actions()
         running.start_rasa()
         running.start_web()
         yield running
-    except Exception:
-        print(running.logs())
-        raise
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="session")

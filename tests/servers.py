@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -703,6 +704,19 @@ async def socketio_websocket_turns(base_url: str, session_id: str, messages: Lis
                     wait = quiet
             turns.append(turn)
         return turns
+
+@contextmanager
+def serving(servers):
+    """Yield running servers (a Stack or a Cluster); print their logs when something fails
+    and stop them in every case."""
+    try:
+        yield servers
+    except Exception:
+        print(servers.logs())
+        raise
+    finally:
+        servers.stop()
+
 
 def bot_texts(messages: List[dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages if m.get("text"))

@@ -37,21 +37,20 @@ class FreshDatabase:
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", self.name):
             raise ValueError(f"unsafe database name {self.name!r}")
 
-    def create(self) -> None:
+    def _admin(self, statement: str) -> None:
+        """Run one statement on the server's maintenance database (the name is checked)."""
         connection = _connect(host=self.host, port=self.port, user=self.user)
         try:
             with connection.cursor() as cursor:
-                cursor.execute(f'CREATE DATABASE "{self.name}"')
+                cursor.execute(statement)
         finally:
             connection.close()
 
+    def create(self) -> None:
+        self._admin(f'CREATE DATABASE "{self.name}"')
+
     def drop(self) -> None:
-        connection = _connect(host=self.host, port=self.port, user=self.user)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        finally:
-            connection.close()
+        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     def has_table(self, table: str) -> bool:
         connection = _connect(self.name, self.host, self.port, self.user)

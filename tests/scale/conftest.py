@@ -11,7 +11,8 @@ import uuid
 
 import pytest
 
-from tests.servers import MODEL, NGINX_INSTALL, REPO, VENV_BIN, Cluster, PostgresDatabase, find_nginx
+from tests.servers import (MODEL, NGINX_INSTALL, REPO, VENV_BIN, Cluster, PostgresDatabase,
+                           find_nginx, serving)
 
 REDIS_HOST = os.environ.get("BOT_TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("BOT_TEST_REDIS_PORT", "6379"))
@@ -46,15 +47,12 @@ def cluster(tmp_path_factory):
     running = Cluster(workdir, env, tracker_db=name, redis_host=REDIS_HOST, redis_port=REDIS_PORT,
                       catalogue_db=catalogue_db)
     try:
-        subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "catalogue", "load"], cwd=REPO,
-                       env={**os.environ, **env}, check=True, capture_output=True, timeout=180)
-        running.start()
-        yield running
-    except Exception:
-        print(running.logs())
-        raise
+        with serving(running):
+            subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "catalogue", "load"], cwd=REPO,
+                           env={**os.environ, **env}, check=True, capture_output=True, timeout=180)
+            running.start()
+            yield running
     finally:
-        running.stop()
         catalogue_db.make_available()
         for database in (tracker_db, catalogue_db):
             database.drop()
