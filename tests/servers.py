@@ -93,6 +93,10 @@ class Stack:
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "SANIC_HOST": "127.0.0.1",
+            # As the Procfile runs the Rasa server: one message is too small for TensorFlow's
+            # thread pools to pay off (python -m bot bench profile, "tf1").
+            "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+            "TF_INTER_OP_PARALLELISM_THREADS": "1",
             "RASA_TOKEN": self.rasa_token,
             "BOT_STAFF_TOKEN": self.staff_token,
             "BOT_RASA_URL": self.rasa_url,

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Optional
 
+from spacy.language import Language
+from spacy.tokens import Doc
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.catalogue import queries
@@ -23,9 +25,9 @@ def catalogue_phrases() -> List[Phrase]:
 
 
 class CatalogueIndex:
-    def __init__(self) -> None:
+    def __init__(self, nlp: Optional[Language] = None) -> None:
         self._version: Optional[str] = None
-        self._index = PhraseIndex(vocabulary().phrases())
+        self._index = PhraseIndex(vocabulary().phrases(), nlp)
 
     def refresh(self) -> None:
         """Rebuild from the database when its catalogue checksum changed; keep the old index
@@ -39,16 +41,21 @@ class CatalogueIndex:
         except SQLAlchemyError as error:
             logger.warning("Catalogue not readable, keeping the previous names: %s", error)
             return
-        self._index = PhraseIndex(phrases)
+        self._index = PhraseIndex(phrases, self.nlp)
         self._version = version
         logger.info("Catalogue index rebuilt (%s phrases, version %s)", len(phrases), version)
 
-    def find(self, text: str) -> List[Found]:
-        return self._index.match(text)
+    @property
+    def nlp(self) -> Language:
+        return self._index.nlp
 
-    def entities(self, text: str) -> List[Dict[str, Any]]:
-        """Rasa entity dicts; `aspect` appears once, as the best-scoring aspect."""
-        found = self.find(text)
+    def doc(self, text: str) -> Doc:
+        return self._index.doc(text)
+
+    def entities(self, doc: Doc) -> List[Dict[str, Any]]:
+        """Rasa entity dicts for the message `doc` (see `doc`); `aspect` appears once, as the
+        best-scoring aspect."""
+        found = self._index.match_doc(doc)
         out: List[Dict[str, Any]] = []
         seen = set()
         for item in found:

@@ -8,8 +8,9 @@ difference is a small typo ("opleidingsceques" -> "opleidingscheques").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
@@ -40,25 +41,29 @@ class Found:
     exact: bool
 
 
-def _lemma_words(text: str) -> List[Tuple[str, int, int]]:
-    """Accent-free lemmas of the words in `text`, with the character span of each."""
+def _lemma_words(doc: Doc) -> List[Tuple[str, int, int]]:
+    """Accent-free lemmas of the words in `doc`, with the character span of each."""
     out: List[Tuple[str, int, int]] = []
-    for token in lemmatizer()(text.lower()):
+    for token in doc:
         for word in normalize(token.lemma_ or token.text).split():
             out.append((word, token.idx, token.idx + len(token.text)))
     return out
 
 
 class PhraseIndex:
-    """An index of phrases, built once, matched against many messages."""
+    """An index of phrases, built once, matched against many messages.
 
-    def __init__(self, phrases: Iterable[Phrase]) -> None:
+    `nlp` is the Dutch pipeline that lemmatises phrases and messages; inside Rasa it is the one
+    SpacyNLP loaded, so the server holds the lemma tables once."""
+
+    def __init__(self, phrases: Iterable[Phrase], nlp: Optional[Language] = None) -> None:
+        self.nlp = nlp or lemmatizer()
         self.vocab = Vocab()
         self.matcher = PhraseMatcher(self.vocab)
         self.phrases: Dict[str, Dict[Tuple[str, str], Phrase]] = {}
         self.words: Dict[str, str] = {}  # phrase word as written -> its stem
         for phrase in phrases:
-            words = [word for word, _, _ in _lemma_words(phrase.text)]
+            words = [word for word, _, _ in _lemma_words(self.doc(phrase.text))]
             if not words:
                 continue
             stems = [stem(word) for word in words]
@@ -106,8 +111,16 @@ class PhraseIndex:
         best = self._typos[word]
         return best, best == key
 
+    def doc(self, text: str) -> Doc:
+        """The lemmatised doc of `text` as `match_doc` expects it (lower case, as SpacyNLP
+        makes it with `case_sensitive: false`)."""
+        return self.nlp(text.lower())
+
     def match(self, text: str) -> List[Found]:
-        tokens = _lemma_words(text)
+        return self.match_doc(self.doc(text))
+
+    def match_doc(self, doc: Doc) -> List[Found]:
+        tokens = _lemma_words(doc)
         if not tokens:
             return []
         normalised = [self._normalise(key) for key, _, _ in tokens]

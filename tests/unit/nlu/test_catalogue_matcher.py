@@ -1,27 +1,57 @@
-"""The Rasa component on real Messages and the real catalogue database, including a catalogue
-change picked up by a running component without retraining."""
+"""The Rasa component on real Messages, after Rasa's SpacyNLP with the project's Dutch pipeline,
+and the real catalogue database, including a catalogue change picked up by a running component
+without retraining."""
 import shutil
 
 import pytest
 import yaml
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.catalogue.db import get_engine
 from bot.catalogue.loader import load_catalogue
 from bot.nlu.catalogue_matcher import CatalogueEntityMatcher
-from bot.settings import catalogue_dir
+from bot.settings import REPO_ROOT, catalogue_dir
+
+SPACY = SpacyNLP.load_model(str(REPO_ROOT / "var" / "spacy-nl"))
+SPACY_NLP = SpacyNLP(SPACY, {**SpacyNLP.get_default_config(), "model": str(REPO_ROOT / "var" / "spacy-nl")})
+
+
+def processed(component, text):
+    message = Message(data={TEXT: text})
+    SPACY_NLP.process([message], SPACY)
+    component.process([message], SPACY)
+    return message
 
 
 def entities(component, text):
-    message = Message(data={TEXT: text})
-    component.process([message])
-    return {(e["entity"], e["value"]) for e in message.get(ENTITIES, [])}
+    return {(e["entity"], e["value"]) for e in processed(component, text).get(ENTITIES, [])}
 
 
 @pytest.fixture
 def component(catalogue_database):
     return CatalogueEntityMatcher({"refresh_seconds": 0})
+
+
+def test_lemmatises_with_the_pipeline_spacy_nlp_loaded(component):
+    # plurals through the lookup lemmas: opleidingen -> opleiding, werklozen -> werkloze
+    assert ("measure", "opleiding-tijdelijk-werklozen") in entities(component, "Opleidingen voor tijdelijk werklozen?")
+    assert component._index.nlp is SPACY.model
+
+
+def test_reads_the_doc_spacy_nlp_made(component):
+    message = Message(data={TEXT: "wat is een werkbaarheidscheque"})
+    message.set(SPACY_DOCS[TEXT], SPACY.model("wat is een opleidingscheque"))
+    component.process([message], SPACY)
+    assert {e["value"] for e in message.get(ENTITIES)} >= {"opleidingscheques"}
+
+
+def test_a_message_without_a_spacy_doc_is_lemmatised_by_the_same_pipeline(component):
+    message = Message(data={TEXT: "Kan ik als tijdelijk werkloze opleidingscheques krijgen?"})
+    component.process([message], SPACY)
+    assert ("instrument", "opleidingscheques") in {(e["entity"], e["value"]) for e in message.get(ENTITIES)}
 
 
 def test_measures_instruments_groups_and_aspects(component):
@@ -34,8 +64,7 @@ def test_measures_instruments_groups_and_aspects(component):
 
 
 def test_entities_carry_offsets_and_the_extractor(component):
-    message = Message(data={TEXT: "wat is een werkbaarheidscheque"})
-    component.process([message])
+    message = processed(component, "wat is een werkbaarheidscheque")
     [entity] = [e for e in message.get(ENTITIES) if e["entity"] == "instrument"]
     assert message.get(TEXT)[entity["start"]:entity["end"]] == "werkbaarheidscheque"
     assert entity["extractor"] == "CatalogueEntityMatcher"
