@@ -94,3 +94,45 @@ def test_messages_of_one_conversation_take_turns(store):
     asyncio.run(asyncio.wait_for(both(), 20))
     assert order == ["first start", "first end", "second start", "second end"]
     assert lock_store.get_lock(conversation) is None
+
+
+def test_a_message_costs_three_redis_round_trips(store):
+    """Take a ticket, take the turn, give it back: one atomic script each (the WATCH/MULTI
+    transactions this store used before sent a dozen commands, each a round trip)."""
+    lock_store = store()
+    sent = []
+    execute = lock_store.red.execute_command
+
+    def counted(*args, **options):
+        sent.append(args[0])
+        return execute(*args, **options)
+
+    lock_store.red.execute_command = counted
+
+    async def message(conversation):
+        async with lock_store.lock(conversation, lock_lifetime=30, wait_time_in_seconds=0.05):
+            pass
+
+    asyncio.run(message(f"c-{uuid.uuid4().hex}"))  # the first use loads the scripts into Redis
+    sent.clear()
+    asyncio.run(message(f"c-{uuid.uuid4().hex}"))
+    assert sent == ["EVALSHA"] * 3
+
+
+def test_reads_and_writes_the_tickets_in_rasas_format(store):
+    from rasa.core.lock import TicketLock
+    from rasa.core.lock_store import RedisLockStore
+
+    lock_store = store()
+    conversation = f"c-{uuid.uuid4().hex}"
+    rasa_store = RedisLockStore(host=HOST, port=PORT, db=0)
+    rasa_store.key_prefix = lock_store.key_prefix  # the same keys
+    first = lock_store.issue_ticket(conversation, 60)
+    second = rasa_store.issue_ticket(conversation, 60)  # Rasa's own code reads ours and adds one
+    third = lock_store.issue_ticket(conversation, 60)
+    assert (first, second, third) == (1, 2, 3)
+    lock = rasa_store.get_lock(conversation)
+    assert isinstance(lock, TicketLock) and [t.number for t in lock.tickets] == [1, 2, 3]
+    for number in (1, 2, 3):
+        lock_store.cleanup(conversation, number)
+    assert rasa_store.get_lock(conversation) is None

@@ -71,6 +71,26 @@ def test_get_instrument(session):
     assert get_instrument(session, "telewerk") is None  # a measure, not an instrument
 
 
+def test_entries_are_read_once_per_catalogue_version_and_a_load_is_seen(engine, catalogue_copy):
+    """Entries are kept per database and catalogue version (they stay readable after the session
+    that asked for them ended); a load with other content is a new version and is read anew."""
+    assert load_catalogue(engine, catalogue_copy, expected_ids=None).ok
+    with session_scope(engine) as session:
+        first = get_instrument(session, "opleidingscheques")
+        assert get_instrument(session, "opleidingscheques") is first
+    assert first.measure.title == "Opleidingsportefeuille"  # readable after the session closed
+    assert first.answer("how_to_apply").sources[0].url.startswith("https://")
+    path = catalogue_copy / "measures" / "opleidingsportefeuille.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("via Edenred.", "via de website van Edenred."),
+                    encoding="utf-8")
+    assert load_catalogue(engine, catalogue_copy, expected_ids=None).ok
+    with session_scope(engine) as session:
+        changed = get_instrument(session, "opleidingscheques")
+        assert changed is not first
+        assert changed.answer("how_to_apply").text.endswith("via de website van Edenred.")
+        assert get_instrument(session, "opleidingscheques") is changed
+
+
 def test_list_measures_in_fixed_order(session):
     assert [m.id for m in list_measures(session)] == ["stagebonus", "opleidingsportefeuille", "telewerk"]
 
