@@ -27,6 +27,8 @@ from bot.settings import REPO_ROOT
 SECONDS_PER_DAY = 86400
 BATCH = 500
 _ENV_RE = re.compile(r"\$\{([^}]*)\}")
+# Tracker store types that keep Rasa's `events` table (bot/tracker_store.py: Rasa's, with Core queries).
+SQL_TYPES = {"sql", "bot.tracker_store.coresqltrackerstore"}
 
 _metadata = MetaData()
 events = Table(
@@ -79,7 +81,7 @@ def tracker_store_url(path: Optional[Union[str, Path]] = None, env: Optional[Map
     except OSError as exc:
         raise RetentionError(f"Het endpoints-bestand {file} kan niet gelezen worden ({exc}).") from exc
     store = config.get("tracker_store") if isinstance(config, dict) else None
-    if not isinstance(store, dict) or str(store.get("type", "")).lower() != "sql":
+    if not isinstance(store, dict) or str(store.get("type", "")).lower() not in SQL_TYPES:
         raise RetentionError(f"{file} heeft geen SQL tracker store (tracker_store: type: SQL).")
     store = {key: _expand(value, env) for key, value in store.items()}
     dialect = str(store.get("dialect") or "sqlite")

@@ -124,7 +124,7 @@ class Stack:
         tracker = self.env.get("TEST_TRACKER_DB", str(self.workdir / "tracker.db"))
         path.write_text(
             f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n'
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker}\n"
+            f"tracker_store:\n  type: bot.tracker_store.CoreSQLTrackerStore\n  dialect: sqlite\n  db: {tracker}\n"
         )
         return path
 

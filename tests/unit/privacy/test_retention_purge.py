@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from bot.retention import purge, tracker_store_url
+from bot.retention import RetentionError, purge, tracker_store_url
 from tests.servers import REPO, VENV_BIN, PostgresDatabase
 
 DAY = 86400
@@ -140,3 +140,8 @@ def test_the_url_follows_rasas_reading_of_the_endpoints_file(tmp_path):
     full = tmp_path / "endpoints.yml"
     full.write_text("tracker_store:\n  type: SQL\n  url: postgresql://a@b:1/c\n")
     assert tracker_store_url(full, {}) == "postgresql://a@b:1/c"
+    full.write_text("tracker_store:\n  type: bot.tracker_store.CoreSQLTrackerStore\n  url: postgresql://a@b:1/c\n")
+    assert tracker_store_url(full, {}) == "postgresql://a@b:1/c"
+    full.write_text("tracker_store:\n  type: mongod\n  url: mongodb://a@b:1/c\n")
+    with pytest.raises(RetentionError):
+        tracker_store_url(full, {})
