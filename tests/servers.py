@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -129,7 +130,7 @@ class Stack:
         return path
 
     def start_actions(self) -> subprocess.Popen:
-        process = self._spawn("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--actions",
+        process = self._spawn("actions", [str(VENV_BIN / "python"), "-m", "bot.action_server", "--actions",
                                           "actions", "--port", str(self.actions_port)])
         wait_until(lambda: http("GET", f"{self.actions_url}/health")[0] == 200, 60,
                    "action server", process)
@@ -538,6 +539,26 @@ def tracker_events(database_url: str, senders: List[str]) -> Dict[str, List[dict
 def answer_texts(messages: List[dict]) -> List[str]:
     """The texts of one turn's bot messages as the REST channel returned them."""
     return [m["text"] for m in messages or [] if isinstance(m, dict) and m.get("text")]
+
+
+class Transcript:
+    """What each conversation sent and got back (answer texts, None for no answer), and the
+    requests that failed; filled by several threads at once."""
+
+    def __init__(self, senders) -> None:
+        self.sent: Dict[str, List[Tuple[str, Optional[List[str]]]]] = {sender: [] for sender in senders}
+        self.failures: List[str] = []
+        self._lock = threading.Lock()
+
+    def say(self, cluster: "Cluster", base_url: str, sender: str, index: int, text: str, timeout: float) -> None:
+        try:
+            answer = answer_texts(cluster.say_at(base_url, sender, text, timeout=timeout))
+        except Exception as error:  # noqa: BLE001 - counted and reported
+            with self._lock:
+                self.failures.append(f"{sender} #{index}: {error!r}")
+            answer = None
+        with self._lock:
+            self.sent[sender].append((text, answer))
 
 
 @dataclass
