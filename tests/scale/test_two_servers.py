@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.channels import NO_ANSWER
-from tests.servers import answer_texts, check_conversations, tracker_events
+from tests.servers import Transcript, answer_texts, check_conversations, tracker_events
 
 CONVERSATIONS = 50
 MESSAGES = 10
@@ -46,25 +46,16 @@ def _run(cluster, conversations, route):
     """Send every conversation's messages in order (conversations in parallel); `route(c, k)`
     gives the base URL for message k of conversation c. Returns {sender: [(text, answer texts)]}
     and the failures."""
-    sent = {sender: [] for sender, _ in conversations}
-    failures = []
-    lock = threading.Lock()
+    transcript = Transcript(sender for sender, _ in conversations)
 
     def converse(index_and_conversation):
         c, (sender, messages) = index_and_conversation
         for k, text in enumerate(messages):
-            try:
-                answer = cluster.say_at(route(c, k), sender, text, timeout=TIMEOUT)
-            except Exception as error:  # noqa: BLE001 - counted and reported
-                with lock:
-                    failures.append(f"{sender} #{k}: {error!r}")
-                answer = None
-            with lock:
-                sent[sender].append((text, answer_texts(answer) if answer is not None else None))
+            transcript.say(cluster, route(c, k), sender, k, text, TIMEOUT)
 
     with ThreadPoolExecutor(max_workers=len(conversations)) as pool:
         list(pool.map(converse, enumerate(conversations)))
-    return sent, failures
+    return transcript.sent, transcript.failures
 
 
 def _conversations(prefix: str, count: int, length: int):

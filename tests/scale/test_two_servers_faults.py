@@ -16,8 +16,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.channels import NO_ANSWER
-from tests.servers import (answer_texts, bot_payload, bot_texts, check_conversations, socketio_websocket_turns,
-                           tracker_events)
+from tests.servers import (Transcript, bot_payload, bot_texts, check_conversations,
+                           socketio_websocket_turns, tracker_events)
 
 VDAB = "0800 30 700"
 QUESTION = "Wat is telewerk?"
@@ -83,24 +83,14 @@ def test_a_rasa_server_killed_under_load_is_bypassed_then_rejoins(cluster, capsy
               "en wie komt daarvoor in aanmerking?", "Wat is een werkbaarheidscheque?",
               "Wat zijn opleidingscheques?", "hoeveel is dat?", "bedankt"]
     senders = [_sender(f"kill-{c:02d}") for c in range(conversations)]
-    sent = {sender: [] for sender in senders}
-    failures = []
+    transcript = Transcript(senders)
+    sent, failures = transcript.sent, transcript.failures
     answered = threading.Semaphore(0)
-    lock = threading.Lock()
     log_start = len(cluster.access_log())
 
     def converse(c):
-        sender = senders[c]
         for k in range(len(script)):
-            text = script[(c + k) % len(script)]
-            try:
-                answer = cluster.say_at(cluster.nginx_url, sender, text, timeout=150)
-            except Exception as error:  # noqa: BLE001 - counted and reported
-                with lock:
-                    failures.append(f"{sender} #{k}: {error!r}")
-                answer = None
-            with lock:
-                sent[sender].append((text, answer_texts(answer) if answer is not None else None))
+            transcript.say(cluster, cluster.nginx_url, senders[c], k, script[(c + k) % len(script)], 150)
             answered.release()
 
     started = time.monotonic()
