@@ -46,7 +46,7 @@ def test_the_compiled_validation_agrees_with_jsonschema_validate(response):
     from jsonschema import ValidationError, validate
     from rasa.core.actions.action import RemoteAction
 
-    from bot.rasa_speedups import compile_action_response_validation
+    from bot.channels import compile_action_response_validation
 
     spec = RemoteAction.action_response_format_spec()
     try:
