@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.catalogue import queries
 from bot.catalogue.db import session_scope
-from bot.nlu.phrase_matcher import Found, Phrase, PhraseIndex, rank_aspects
+from bot.nlu.phrase_matcher import Phrase, PhraseIndex, rank_aspects
 from bot.nlu.vocabulary import vocabulary
 
 logger = logging.getLogger(__name__)
