@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from bot.bench.nginx import find_nginx, render_deploy_template
+
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"
 MODEL = REPO / "models" / "current.tar.gz"
@@ -203,7 +205,6 @@ def http_raw(method: str, url: str, data: Optional[bytes] = None, headers: Optio
 # --------------------------------------------------------------------------- production-like cluster
 PROCFILE = REPO / "Procfile"
 PRODUCTION_ENDPOINTS = REPO / "deploy" / "endpoints.production.yml"
-NGINX_TEMPLATE = REPO / "deploy" / "nginx.conf.template"
 POSTGRES_ADMIN_URL = os.environ.get("BOT_TEST_POSTGRES_ADMIN_URL",
                                     "postgresql://postgres@127.0.0.1:5432/postgres")
 NGINX_INSTALL = "apt-get update && apt-get install -y nginx"
@@ -216,24 +217,6 @@ def procfile_command(name: str) -> str:
         if key.strip() == name and command.strip():
             return command.strip()
     raise KeyError(f"no '{name}:' line in {PROCFILE}")
-
-
-def find_nginx() -> Optional[str]:
-    return shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
-         if os.access(p, os.X_OK)), None)
-
-
-def render_nginx_config(prefix: Path, listen: str, rasa_servers: List[str], web_server: str,
-                        allowed_origin: str) -> str:
-    """deploy/nginx.conf.template with its ${...} placeholders filled in (nginx's $vars stay)."""
-    import string
-
-    if len(rasa_servers) != 2:
-        raise ValueError("the template has two Rasa servers")
-    return string.Template(NGINX_TEMPLATE.read_text()).safe_substitute(
-        NGINX_PREFIX=str(prefix), NGINX_LISTEN=listen, RASA_SERVER_1=rasa_servers[0],
-        RASA_SERVER_2=rasa_servers[1], WEB_SERVER=web_server, BOT_ALLOWED_ORIGIN=allowed_origin)
 
 
 class PostgresDatabase:
@@ -419,7 +402,7 @@ class Cluster(Stack):
         self.nginx_prefix.chmod(0o755)
         (self.nginx_prefix / "tmp").mkdir(mode=0o755)
         config = self.nginx_prefix / "nginx.conf"
-        config.write_text(render_nginx_config(
+        config.write_text(render_deploy_template(
             self.nginx_prefix, f"127.0.0.1:{self.nginx_port}",
             [f"127.0.0.1:{port}" for port in self.rasa_ports], f"127.0.0.1:{self.web_port}",
             self.nginx_url))

@@ -15,13 +15,14 @@ from typing import Optional, Sequence
 
 from bot.settings import REPO_ROOT
 
-# The deployment's nginx config (two Rasa servers + web app), when the deploy work provides it.
+# The deployment's nginx config: two Rasa servers and the web app.
 DEPLOY_TEMPLATE = REPO_ROOT / "deploy" / "nginx.conf.template"
 
 
 def find_nginx() -> Optional[str]:
-    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
-                                          if Path(p).exists()), None)
+    return shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
+         if os.access(p, os.X_OK)), None)
 
 
 def render_config(prefix: Path, port: int, upstreams: Sequence[str]) -> str:
@@ -58,15 +59,15 @@ http {{
 """
 
 
-def render_deploy_template(template: str, prefix: Path, port: int, upstreams: Sequence[str],
-                           web_server: str) -> str:
-    """deploy/nginx.conf.template with its ${...} placeholders filled (nginx's own $variables
-    stay); needs exactly two Rasa servers."""
-    if len(upstreams) != 2:
+def render_deploy_template(prefix: Path, listen: str, rasa_servers: Sequence[str], web_server: str,
+                           allowed_origin: str) -> str:
+    """deploy/nginx.conf.template with its ${...} placeholders filled in (nginx's own $variables
+    stay); it has exactly two Rasa servers."""
+    if len(rasa_servers) != 2:
         raise ValueError("the deploy template has two Rasa servers")
-    return string.Template(template).safe_substitute(
-        NGINX_PREFIX=str(prefix), NGINX_LISTEN=f"127.0.0.1:{port}", RASA_SERVER_1=upstreams[0],
-        RASA_SERVER_2=upstreams[1], WEB_SERVER=web_server, BOT_ALLOWED_ORIGIN=f"http://127.0.0.1:{port}")
+    return string.Template(DEPLOY_TEMPLATE.read_text()).safe_substitute(
+        NGINX_PREFIX=str(prefix), NGINX_LISTEN=listen, RASA_SERVER_1=rasa_servers[0],
+        RASA_SERVER_2=rasa_servers[1], WEB_SERVER=web_server, BOT_ALLOWED_ORIGIN=allowed_origin)
 
 
 def _unused_port() -> int:
@@ -77,16 +78,14 @@ def _unused_port() -> int:
 
 class Nginx:
     """nginx on 127.0.0.1:`port` in front of `upstreams`: the deployment's template
-    (deploy/nginx.conf.template) when it exists and there are two upstreams, else a minimal
-    round-robin config. Only /webhooks/rest/ is used, so the template's web upstream points at
-    an unused port."""
+    (deploy/nginx.conf.template) for two upstreams, else a minimal round-robin config. Only
+    /webhooks/rest/ is used, so the template's web upstream points at an unused port."""
 
-    def __init__(self, prefix: Path, port: int, upstreams: Sequence[str],
-                 template: Optional[Path] = DEPLOY_TEMPLATE) -> None:
+    def __init__(self, prefix: Path, port: int, upstreams: Sequence[str]) -> None:
         self.prefix = prefix
         self.port = port
         self.upstreams = list(upstreams)
-        self.template = template if template is not None and template.exists() and len(upstreams) == 2 else None
+        self.template = DEPLOY_TEMPLATE if len(upstreams) == 2 else None
         self.process: Optional[subprocess.Popen] = None
 
     @property
@@ -94,18 +93,13 @@ class Nginx:
         return str(self.template.relative_to(REPO_ROOT)) if self.template else "minimal round-robin config"
 
     def render(self) -> str:
-        if self.template is not None:
-            # nginx's workers run as nobody: they need to reach their temp folders
-            self.prefix.chmod(0o755)
-            (self.prefix / "tmp").mkdir(mode=0o755, parents=True, exist_ok=True)
-            web = f"127.0.0.1:{_unused_port()}"
-            try:  # the deploy work's own renderer, when tests/servers.py has it
-                from tests.servers import render_nginx_config
-            except ImportError:
-                return render_deploy_template(self.template.read_text(), self.prefix, self.port, self.upstreams, web)
-            return render_nginx_config(self.prefix, f"127.0.0.1:{self.port}", self.upstreams, web,
-                                       f"http://127.0.0.1:{self.port}")
-        return render_config(self.prefix, self.port, self.upstreams)
+        if self.template is None:
+            return render_config(self.prefix, self.port, self.upstreams)
+        # nginx's workers run as nobody: they need to reach their temp folders
+        self.prefix.chmod(0o755)
+        (self.prefix / "tmp").mkdir(mode=0o755, parents=True, exist_ok=True)
+        return render_deploy_template(self.prefix, f"127.0.0.1:{self.port}", self.upstreams,
+                                      f"127.0.0.1:{_unused_port()}", self.url)
 
     @property
     def url(self) -> str:

@@ -10,7 +10,7 @@ from typing import Dict, Tuple
 from bot.settings import REPO_ROOT
 
 # The deployment's endpoints (PostgreSQL tracker store + the project's Redis lock store), filled in
-# from the environment; used when the deploy work provides it.
+# from the environment.
 PRODUCTION_ENDPOINTS = REPO_ROOT / "deploy" / "endpoints.production.yml"
 
 PG_HOST = "127.0.0.1"
@@ -71,26 +71,12 @@ class FreshDatabase:
             time.sleep(0.5)
         raise TimeoutError(f"table {table} not created in {self.name}")
 
-    def endpoints_yaml(self, actions_url: str, redis_host: str = "127.0.0.1", redis_port: int = 6379,
-                       redis_db: int = 0, key_prefix: str = "bench") -> str:
-        return (
-            f'action_endpoint:\n  url: "{actions_url}/webhook"\n'
-            f"tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: {self.host}\n"
-            f"  port: {self.port}\n  db: {self.name}\n  username: {self.user}\n"
-            f"lock_store:\n  type: redis\n  url: {redis_host}\n  port: {redis_port}\n"
-            f"  db: {redis_db}\n  key_prefix: {key_prefix}\n"
-        )
-
     def production_endpoints(self, actions_url: str, redis_host: str = "127.0.0.1", redis_port: int = 6379,
-                             redis_db: int = 0, key_prefix: str = "bench") -> Tuple[str, Dict[str, str], str]:
+                             redis_db: int = 0) -> Tuple[str, Dict[str, str], str]:
         """(endpoints.yml text, environment for the servers, where it came from):
-        deploy/endpoints.production.yml with this database when it exists, else a plain
-        PostgreSQL + Rasa Redis lock store config."""
-        if PRODUCTION_ENDPOINTS.exists():
-            env = {"ACTION_SERVER_URL": f"{actions_url}/webhook", "TRACKER_DB_HOST": self.host,
-                   "TRACKER_DB_PORT": str(self.port), "TRACKER_DB_NAME": self.name, "TRACKER_DB_USER": self.user,
-                   "TRACKER_DB_PASSWORD": "", "REDIS_HOST": redis_host, "REDIS_PORT": str(redis_port),
-                   "REDIS_DB": str(redis_db), "TICKET_LOCK_LIFETIME": "15"}
-            return PRODUCTION_ENDPOINTS.read_text(), env, "deploy/endpoints.production.yml"
-        return (self.endpoints_yaml(actions_url, redis_host, redis_port, redis_db, key_prefix), {},
-                "PostgreSQL tracker store + Rasa RedisLockStore")
+        deploy/endpoints.production.yml, filled in from the environment with this database."""
+        env = {"ACTION_SERVER_URL": f"{actions_url}/webhook", "TRACKER_DB_HOST": self.host,
+               "TRACKER_DB_PORT": str(self.port), "TRACKER_DB_NAME": self.name, "TRACKER_DB_USER": self.user,
+               "TRACKER_DB_PASSWORD": "", "REDIS_HOST": redis_host, "REDIS_PORT": str(redis_port),
+               "REDIS_DB": str(redis_db), "TICKET_LOCK_LIFETIME": "15"}
+        return PRODUCTION_ENDPOINTS.read_text(), env, "deploy/endpoints.production.yml"

@@ -333,8 +333,7 @@ def two_server_run(tmp: Path, name: str, env: Dict[str, str], load_seconds: floa
     database = FreshDatabase()
     database.create()
     stack = _stack(tmp, name, env)
-    stack.endpoints_text, endpoint_env, _ = database.production_endpoints(
-        stack.actions_url, key_prefix=f"bench{name.replace('-', '')}")
+    stack.endpoints_text, endpoint_env, _ = database.production_endpoints(stack.actions_url)
     stack.env.update(endpoint_env)
     nginx = None
     try:

@@ -16,7 +16,6 @@ import sys
 import tempfile
 import time
 import traceback
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -307,10 +306,9 @@ class Bench:
         raw = self.raw[variant]
         database = FreshDatabase()
         database.create()
-        prefix = f"bench{uuid.uuid4().hex[:8]}"
         stack = self._stack(variant, "serve")
         stack.endpoints_text, endpoint_env, raw["endpoints"] = database.production_endpoints(
-            stack.actions_url, key_prefix=prefix)
+            stack.actions_url)
         stack.env.update(endpoint_env)
         nginx = None
         try:
