@@ -118,6 +118,10 @@ class Outline:
 
 
 def outline(session: Session) -> Outline:
+    return _per_version(session, ("outline",), _read_outline)
+
+
+def _read_outline(session: Session) -> Outline:
     measures = session.execute(select(Measure.id, Measure.title, Measure.priority).order_by(Measure.position)).all()
     instruments = session.execute(select(Instrument.id, Instrument.measure_id)).all()
     return Outline(
@@ -146,8 +150,8 @@ def catalogue_version(session: Session) -> str:
 
 
 # ---------------------------------------------------------------------------- per version
-# The catalogue changes only by a load, which changes its checksum. Entries and the alias index
-# are therefore kept per database and catalogue version, and every message reads the same ones:
+# The catalogue changes only by a load, which changes its checksum. Entries, the outline and the
+# alias index are therefore kept per database and catalogue version, and every message reads the same ones:
 # SQLAlchemy took 13 ms to load one entry with its answers, sources and links, most of the
 # action server's time per message.
 _snapshots: dict = {}  # database URL -> (catalogue version, {key: value})

@@ -16,6 +16,7 @@ from bot.catalogue.queries import (
     get_instrument,
     get_measure,
     list_measures,
+    outline,
     search,
 )
 
@@ -78,6 +79,9 @@ def test_entries_are_read_once_per_catalogue_version_and_a_load_is_seen(engine, 
     with session_scope(engine) as session:
         first = get_instrument(session, "opleidingscheques")
         assert get_instrument(session, "opleidingscheques") is first
+        first_outline = outline(session)
+        assert outline(session) is first_outline
+        assert first_outline.instrument_measures["opleidingscheques"] == "opleidingsportefeuille"
     assert first.measure.title == "Opleidingsportefeuille"  # readable after the session closed
     assert first.answer("how_to_apply").sources[0].url.startswith("https://")
     path = catalogue_copy / "measures" / "opleidingsportefeuille.yml"
@@ -89,6 +93,7 @@ def test_entries_are_read_once_per_catalogue_version_and_a_load_is_seen(engine, 
         assert changed is not first
         assert changed.answer("how_to_apply").text.endswith("via de website van Edenred.")
         assert get_instrument(session, "opleidingscheques") is changed
+        assert outline(session) is not first_outline and outline(session) == first_outline
 
 
 def test_list_measures_in_fixed_order(session):
