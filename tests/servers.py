@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from bot.bench.nginx import find_nginx, render_deploy_template
+from bot.bench.postgres import PRODUCTION_ENDPOINTS
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"
@@ -115,19 +116,22 @@ class Stack:
         return process
 
     @property
+    def tracker_sqlite_file(self) -> str:
+        """The SQLite file of the tracker store the Rasa server writes to (see endpoints_file)."""
+        return self.env.get("TEST_TRACKER_DB", str(self.workdir / "tracker.db"))
+
+    @property
     def tracker_db_url(self) -> str:
-        """The SQL tracker store the Rasa server writes to (see endpoints_file)."""
-        return f"sqlite:///{self.env.get('TEST_TRACKER_DB', str(self.workdir / 'tracker.db'))}"
+        return f"sqlite:///{self.tracker_sqlite_file}"
 
     def endpoints_file(self) -> Path:
         path = self.workdir / "endpoints.yml"
         if self.endpoints_text is not None:
             path.write_text(self.endpoints_text)
             return path
-        tracker = self.env.get("TEST_TRACKER_DB", str(self.workdir / "tracker.db"))
         path.write_text(
             f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n'
-            f"tracker_store:\n  type: bot.tracker_store.CoreSQLTrackerStore\n  dialect: sqlite\n  db: {tracker}\n"
+            f"tracker_store:\n  type: bot.tracker_store.CoreSQLTrackerStore\n  dialect: sqlite\n  db: {self.tracker_sqlite_file}\n"
         )
         return path
 
@@ -204,7 +208,6 @@ def http_raw(method: str, url: str, data: Optional[bytes] = None, headers: Optio
 
 # --------------------------------------------------------------------------- production-like cluster
 PROCFILE = REPO / "Procfile"
-PRODUCTION_ENDPOINTS = REPO / "deploy" / "endpoints.production.yml"
 POSTGRES_ADMIN_URL = os.environ.get("BOT_TEST_POSTGRES_ADMIN_URL",
                                     "postgresql://postgres@127.0.0.1:5432/postgres")
 NGINX_INSTALL = "apt-get update && apt-get install -y nginx"
