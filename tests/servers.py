@@ -21,20 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from bot.bench.nginx import find_nginx, render_deploy_template
+from bot.bench.nginx import find_nginx, free_port, render_deploy_template
 from bot.bench.postgres import PRODUCTION_ENDPOINTS
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = REPO / ".venv" / "bin"
 MODEL = REPO / "models" / "current.tar.gz"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def http(method: str, url: str, body: Optional[dict] = None, headers: Optional[dict] = None,

@@ -70,7 +70,8 @@ def render_deploy_template(prefix: Path, listen: str, rasa_servers: Sequence[str
         RASA_SERVER_2=rasa_servers[1], WEB_SERVER=web_server, BOT_ALLOWED_ORIGIN=allowed_origin)
 
 
-def _unused_port() -> int:
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -99,7 +100,7 @@ class Nginx:
         self.prefix.chmod(0o755)
         (self.prefix / "tmp").mkdir(mode=0o755, parents=True, exist_ok=True)
         return render_deploy_template(self.prefix, f"127.0.0.1:{self.port}", self.upstreams,
-                                      f"127.0.0.1:{_unused_port()}", self.url)
+                                      f"127.0.0.1:{free_port()}", self.url)
 
     @property
     def url(self) -> str:
