@@ -49,7 +49,7 @@ STARTUP_MARKERS: Tuple[Tuple[str, str], ...] = (
     ("  import rasa", r"^<module> \(rasa/__init__\.py"),
     ("  import spacy", r"^<module> \(spacy/__init__\.py"),
     ("model loading (rasa Agent / graph)", r"\(rasa/(core/agent|engine/|model\.py)"),
-    ("  DIETClassifier load", r"\(rasa/nlu/classifiers/diet_classifier\.py"),
+    ("  DIETClassifier load", r"\(rasa/nlu/classifiers/diet_classifier\.py|\(bot/nlu/intent_classifier\.py"),
     ("  TensorFlow graph tracing / warm-up", r"\(tensorflow/python/(eager/polymorphic_function|eager/def_function|framework/func_graph)"),
     ("  SpacyNLP load", r"\(rasa/nlu/utils/spacy_utils\.py"),
     ("  CountVectorsFeaturizer load", r"count_vectors_featurizer\.py"),

@@ -161,9 +161,11 @@ class Bench:
     # ------------------------------------------------------------------ xSID
     def xsid_fingerprint(self) -> str:
         digest = hashlib.sha256()
-        # the project's xSID pipeline has no CatalogueEntityMatcher, only SpacyNLP (bot/nlp.py)
+        # the project's xSID pipeline has no CatalogueEntityMatcher: SpacyNLP (bot/nlp.py) and
+        # the project's DIET (bot/nlu/intent_classifier.py) are its own code
         for path in [configs.PROJECT_CONFIG, configs.STOCK_CONFIG, Path(xsid.__file__),
-                     xsid.XSID_DIR / xsid.TRAIN_FILE, xsid.XSID_DIR / xsid.TEST_FILE, REPO_ROOT / "bot" / "nlp.py"]:
+                     xsid.XSID_DIR / xsid.TRAIN_FILE, xsid.XSID_DIR / xsid.TEST_FILE, REPO_ROOT / "bot" / "nlp.py",
+                     REPO_ROOT / "bot" / "nlu" / "intent_classifier.py"]:
             digest.update(path.read_bytes())
         return digest.hexdigest()[:16]
 
