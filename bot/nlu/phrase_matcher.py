@@ -3,12 +3,14 @@
 Phrases and messages are both turned into sequences of folded lemma keys, so a spaCy
 PhraseMatcher on those keys is robust to case, accents, plurals and inflection. Words
 that match no phrase word exactly are mapped to the closest phrase word when the
-difference is a small typo ("opleidingsceques" -> "opleidingscheques").
+difference is a small typo ("opleidingsceques" -> "opleidingscheques"), unless they are
+Dutch words in their own right ("meewerken" is not a typo of "telewerken").
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from functools import lru_cache
+from typing import AbstractSet, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -50,6 +52,16 @@ def _lemma_words(doc: Doc) -> List[Tuple[str, int, int]]:
     return out
 
 
+@lru_cache(maxsize=2)
+def dictionary_words(nlp: Language) -> AbstractSet[str]:
+    """The lemmas in the pipeline's lookup table: words a typo rarely produces, so a message
+    word among them is taken as written."""
+    lemmas = set(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup").values())
+    # normalize() is slow on 100,000 words and changes only those with capitals, accents or signs.
+    plain = {w for w in lemmas if w.isascii() and w.isalnum() and w.islower()}
+    return frozenset(plain.union(normalize(w) for w in lemmas - plain))
+
+
 class PhraseIndex:
     """An index of phrases, built once, matched against many messages.
 
@@ -82,6 +94,7 @@ class PhraseIndex:
             if known is None or known.weight < phrase.weight:
                 same[(phrase.entity, phrase.value)] = phrase
         self.stems = set(self.words.values())
+        self.dictionary = dictionary_words(self.nlp)
         self._typos: Dict[str, str] = {}  # message word -> stem of the closest phrase word
 
     def _normalise(self, word: str) -> Tuple[str, bool]:
@@ -90,7 +103,7 @@ class PhraseIndex:
         if key in self.stems:
             return key, True
         if word not in self._typos:
-            limit = typo_limit(word)
+            limit = typo_limit(word) if word not in self.dictionary else 0
             best, best_distance = key, limit + 1
             for written, written_stem in self.words.items() if limit else ():
                 # Short phrase words are never typo targets: "lukt" (lemma "lukken") is not "luik".

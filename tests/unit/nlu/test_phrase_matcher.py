@@ -26,6 +26,13 @@ def test_small_typos_are_forgiven_but_short_words_are_not_guessed():
     assert not any(kind == "instrument" for kind, _ in found("vow"))
 
 
+def test_a_dutch_word_is_not_taken_for_a_typo():
+    # "meewerken" is two letters away from "telewerken", but a word of its own.
+    assert ("interesse", "thuiswerken") in found("kan ik telewerken")
+    assert ("interesse", "thuiswerken") not in found("we laten een leerling meewerken")
+    assert ("interesse", "thuiswerken") in found("kan ik telewerkenn")
+
+
 def test_the_longest_phrase_wins():
     # "mijn werkgever" says the person is an employee, not an employer.
     assert ("doelgroep", "werknemer") in found("mijn werkgever weigert mijn verlof")
