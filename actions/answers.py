@@ -20,6 +20,10 @@ def _context(tracker: Tracker) -> tuple:
     return tracker.get_slot("measure"), tracker.get_slot("instrument")
 
 
+def _ranked_intents(tracker: Tracker) -> List[Text]:
+    return [r.get("name") for r in tracker.latest_message.get("intent_ranking", [])]
+
+
 def _topic_events(topic, reply) -> List[Dict[Text, Any]]:
     return [
         SlotSet("measure", topic.measure_id),
@@ -52,8 +56,13 @@ class ActionAnswerMeasure(Action):
                 session, message["intent"].get("name"), message.get("entities", []), _context(tracker)
             )
             if reply is None:
-                send(dispatcher, no_measure_reply())
-                return leave_form(tracker)
+                # A follow-up with nothing to follow: who the person is and what they want may
+                # still say enough for a recommendation.
+                events = _act_on_words(dispatcher, tracker, session, follow_up=False)
+                if events is None:
+                    send(dispatcher, no_measure_reply(session, _ranked_intents(tracker)))
+                    events = []
+                return events + leave_form(tracker)
         send(dispatcher, reply)
         return _topic_events(topic, reply) + leave_form(tracker)
 
@@ -99,8 +108,7 @@ class ActionFallback(Action):
                 return events
             misses = (tracker.get_slot("misses") or 0) + 1
             if misses < 2:
-                ranking = [r.get("name") for r in tracker.latest_message.get("intent_ranking", [])]
-                send(dispatcher, clarify_reply(session, ranking))
+                send(dispatcher, clarify_reply(session, _ranked_intents(tracker)))
                 return [SlotSet("misses", misses)]
         return _hand_off(dispatcher, tracker, "second miss")
 

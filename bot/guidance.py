@@ -45,12 +45,16 @@ def recommendation_reply(session: Session, group: Optional[str], interest: Optio
     return Reply("\n".join(lines), buttons, references, "recommendation")
 
 
-def clarify_reply(session: Session, ranked_intents: Sequence[str]) -> Reply:
-    """Ask back with the two or three likeliest measures as buttons."""
+def _likeliest_measure_buttons(session: Session, ranked_intents: Sequence[str]) -> List[dict]:
     titles = queries.outline(session).titles
     by_intent = {intent_for_measure(measure_id): measure_id for measure_id in titles}
     candidates = [by_intent[i] for i in ranked_intents if i in by_intent][:3]
-    buttons = [button(titles[m], intent_for_measure(m), measure=m) for m in candidates]
+    return [button(titles[m], intent_for_measure(m), measure=m) for m in candidates]
+
+
+def clarify_reply(session: Session, ranked_intents: Sequence[str]) -> Reply:
+    """Ask back with the two or three likeliest measures as buttons."""
+    buttons = _likeliest_measure_buttons(session, ranked_intents)
     buttons.append(button("Ik wil iemand spreken", "handoff"))
     return Reply(
         "Ik begrijp je vraag niet goed. Gaat het over een van deze maatregelen? "
@@ -66,11 +70,15 @@ def handoff_reply() -> Reply:
     )
 
 
-def no_measure_reply() -> Reply:
+def no_measure_reply(session: Session, ranked_intents: Sequence[str]) -> Reply:
+    """A question about "it" with no measure named or in context: the likeliest measures as
+    buttons, and the guided choice."""
+    buttons = _likeliest_measure_buttons(session, ranked_intents)
+    buttons.append(button("Help me kiezen", "start_guidance"))
     return Reply(
-        "Over welke maatregel gaat je vraag? Noem de maatregel, bijvoorbeeld "
-        "'opleidingsverlof' of 'telewerk'. Of laat je helpen kiezen.",
-        [button("Help me kiezen", "start_guidance")],
+        "Over welke maatregel gaat je vraag? Kies hieronder, noem de maatregel (bijvoorbeeld "
+        "'opleidingsverlof' of 'telewerk') of laat je helpen kiezen.",
+        buttons,
     )
 
 

@@ -55,10 +55,21 @@ def test_follow_up_reads_the_context_from_the_tracker():
     assert slots["instrument"] == "werkbaarheidscheque"
 
 
-def test_follow_up_without_context_asks_which_measure():
-    messages, _, _ = run(ActionAnswerMeasure(), tracker("hoeveel is dat?", "ask_followup"))
+def test_follow_up_without_context_asks_which_measure_offering_the_likeliest():
+    messages, _, _ = run(ActionAnswerMeasure(), tracker(
+        "is daar steun voor?", "ask_followup", ranking=["ask_followup", "ask_actieplan_e_leren", "greet"]))
     assert payload(messages) is None
     assert "Over welke maatregel" in messages[0]["text"]
+    intents = [b["payload"] for b in messages[0]["buttons"]]
+    assert intents[0].startswith("/ask_actieplan_e_leren") and intents[-1] == "/start_guidance"
+
+
+def test_follow_up_without_context_that_says_who_and_what_gets_a_recommendation():
+    messages, _, _ = run(ActionAnswerMeasure(), tracker(
+        "ik ben werkzoekende en wil iets digitaal leren, wat kan ik doen?", "ask_followup",
+        [{"entity": "doelgroep", "value": "werkzoekende"}, {"entity": "interesse", "value": "digitaal"}]))
+    assert payload(messages)["aspect"] == "recommendation"
+    assert payload(messages)["measures"]
 
 
 def test_other_region_is_declined_even_with_a_measure_name():
