@@ -52,9 +52,9 @@ class ActionAnswerMeasure(Action):
             send(dispatcher, Reply(DECLINES[reason]))
             return leave_form(tracker)
         with session_scope() as session:
-            reply, topic = answer_message(
-                session, message["intent"].get("name"), message.get("entities", []), _context(tracker)
-            )
+            intent = message["intent"]
+            reply, topic = answer_message(session, intent.get("name"), message.get("entities", []),
+                                          _context(tracker), intent.get("confidence", 1.0))
             if reply is None:
                 # A follow-up with nothing to follow: who the person is and what they want may
                 # still say enough for a recommendation.
@@ -71,16 +71,18 @@ class ActionAnswerMeasure(Action):
 UNSURE_DECLINE = 0.75
 
 
-def _act_on_words(dispatcher, tracker, session, follow_up: bool = True) -> Optional[List[Dict[Text, Any]]]:
+def _act_on_words(dispatcher, tracker, session, follow_up: bool = True,
+                  recommend: bool = True) -> Optional[List[Dict[Text, Any]]]:
     """Act on clear words in a message the classifier could not place (bot.dialogue.
     fallback_plan); None when the words are not clear enough either. `follow_up` allows
-    reading the message as a question about the measure in context."""
+    reading the message as a question about the measure in context, `recommend` answering
+    who-and-what words with a recommendation."""
     entities = tracker.latest_message.get("entities", [])
     plan = fallback_plan(entities, tracker.get_slot("measure") if follow_up else None)
     if plan == "decline":
         send(dispatcher, Reply(DECLINES[decline_reason(entities)]))
         return []
-    if plan == "recommend":
+    if plan == "recommend" and recommend:
         values = {e["entity"]: e["value"] for e in entities}
         send(dispatcher, recommendation_reply(session, values["doelgroep"], values["interesse"]))
         return [SlotSet("misses", 0)]
@@ -127,7 +129,9 @@ class ActionDecline(Action):
         unsure = (intent.get("confidence") or 0.0) < UNSURE_DECLINE
         if intent.get("name") == "out_of_scope" or unsure:
             with session_scope() as session:
-                events = _act_on_words(dispatcher, tracker, session, follow_up=unsure)
+                # A sure "other subjects" verdict yields to a named measure only: "ik volg een
+                # opleiding" in a request to translate a sentence is no question about training.
+                events = _act_on_words(dispatcher, tracker, session, follow_up=unsure, recommend=unsure)
             if events is not None:
                 return events + leave_form(tracker)
         intent = intent.get("name")

@@ -107,13 +107,13 @@ def answer_topic(session: Session, topic: Topic) -> Optional[Reply]:
 
 
 def answer_message(
-    session: Session, intent: Optional[str], entities: list, context: tuple
+    session: Session, intent: Optional[str], entities: list, context: tuple, confidence: float = 1.0
 ) -> tuple:
     """The reply and the resolved topic for a question about a measure (reply None when no
     measure is named or in context)."""
     catalogue = queries.outline(session)
     topic = resolve_topic(
         measure_for_intent(intent, catalogue.titles), entities, catalogue.instrument_measures,
-        context, umbrella_ids=catalogue.umbrella_ids,
+        context, umbrella_ids=catalogue.umbrella_ids, intent_confidence=confidence,
     )
     return answer_topic(session, topic), topic

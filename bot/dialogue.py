@@ -7,6 +7,9 @@ from typing import Iterable, List, Mapping, Optional, Tuple
 
 MEASURE_INTENT_PREFIX = "ask_"
 FOLLOWUP_INTENT = "ask_followup"
+# Below this confidence a measure intent does not pull a message that names no measure but
+# asks an aspect ("en hoeveel krijg ik dan?") away from the measure in context.
+UNSURE_TOPIC_SWITCH = 0.6
 
 
 def intent_for_measure(measure_id: str) -> str:
@@ -43,8 +46,10 @@ def resolve_topic(
     instrument_measures: Mapping[str, str],
     context: Tuple[Optional[str], Optional[str]],
     umbrella_ids: Iterable[str] = (),
+    intent_confidence: float = 1.0,
 ) -> Topic:
-    """Names the person typed beat the classifier's guess; the classifier beats the context.
+    """Names the person typed beat the classifier's guess; the classifier beats the context,
+    unless it is unsure and the message only asks an aspect (UNSURE_TOPIC_SWITCH).
 
     `instrument_measures` maps instrument ids to their measure; `context` is the
     (measure, instrument) of the previous answer, used when nothing in the message names one.
@@ -58,6 +63,9 @@ def resolve_topic(
         named_measures = specific
     doelgroep = next(iter(_values(entities, "doelgroep")), None)
     aspect = next(iter(_values(entities, "aspect")), None)
+    if (intent_measure and intent_confidence < UNSURE_TOPIC_SWITCH and context[0] and aspect
+            and not named_measures and not named_instruments):
+        intent_measure = None
     if aspect is None:
         # "en voor zelfstandigen?" asks whether the measure is for that group.
         aspect = "eligibility" if doelgroep and not intent_measure else "overview"

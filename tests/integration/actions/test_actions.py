@@ -149,3 +149,16 @@ def test_out_of_scope_is_declined_unless_it_is_a_follow_up_in_context():
         "hoe schrijf ik mij in?", "oos_personal_data", [{"entity": "aspect", "value": "how_to_apply"}],
         slots={"measure": "telewerk"}, confidence=0.41))
     assert payload(messages)["aspect"] == "how_to_apply"
+
+
+def test_a_sure_out_of_scope_verdict_yields_to_a_named_measure_but_not_to_who_and_what_words():
+    words = [{"entity": "doelgroep", "value": "werknemer"}, {"entity": "interesse", "value": "opleiding"}]
+    messages, _, _ = run(ActionDecline(), tracker(
+        "vertaal naar het Frans: ik volg een opleiding", "out_of_scope", words, confidence=0.99))
+    assert payload(messages) is None
+    named = [{"entity": "instrument", "value": "opleidingscheques"}]
+    messages, _, _ = run(ActionDecline(), tracker("opleidingscheques", "out_of_scope", named, confidence=0.99))
+    assert payload(messages)["measures"][0]["id"] == "opleidingsportefeuille"
+    messages, _, _ = run(ActionDecline(), tracker(
+        "ik ben werknemer en wil iets leren", "out_of_scope", words, confidence=0.5))
+    assert payload(messages)["aspect"] == "recommendation"

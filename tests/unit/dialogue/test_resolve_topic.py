@@ -9,8 +9,8 @@ def e(entity, value):
     return {"entity": entity, "value": value}
 
 
-def resolve(intent_measure, entities, context=(None, None)):
-    return resolve_topic(intent_measure, entities, INSTRUMENTS, context, UMBRELLA)
+def resolve(intent_measure, entities, context=(None, None), confidence=1.0):
+    return resolve_topic(intent_measure, entities, INSTRUMENTS, context, UMBRELLA, confidence)
 
 
 def test_intent_names_round_trip():
@@ -28,6 +28,16 @@ def test_a_named_instrument_beats_the_classifier():
 def test_the_classifier_beats_the_context():
     topic = resolve("telewerk", [], context=("stagebonus", None))
     assert (topic.measure_id, topic.instrument_id) == ("telewerk", None)
+
+
+def test_an_unsure_classifier_does_not_pull_an_aspect_question_off_the_context():
+    amount = [e("aspect", "amount")]
+    assert resolve("telewerk", amount, ("stagebonus", None), confidence=0.45).measure_id == "stagebonus"
+    assert resolve("telewerk", amount, ("stagebonus", None), confidence=0.9).measure_id == "telewerk"
+    # A name typed in the message, or no aspect asked, still switches the topic.
+    named = amount + [e("instrument", "opleidingscheques")]
+    assert resolve("telewerk", named, ("stagebonus", None), confidence=0.45).measure_id == "opleidingsportefeuille"
+    assert resolve("telewerk", [], ("stagebonus", None), confidence=0.45).measure_id == "telewerk"
 
 
 def test_a_follow_up_uses_the_context_and_its_aspect():
