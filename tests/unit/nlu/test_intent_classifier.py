@@ -27,11 +27,8 @@ CONFIG = {**DIETClassifier.get_default_config(), "epochs": 5, "number_of_transfo
           "entity_recognition": False, "random_seed": 1}
 
 
-def featurized(tokenizer, featurizer, texts_or_data):
-    if isinstance(texts_or_data, TrainingData):
-        tokenizer.process_training_data(texts_or_data)
-        return featurizer.process_training_data(texts_or_data)
-    messages = [Message(data={TEXT: text}) for text in texts_or_data]
+def featurized(tokenizer, featurizer, texts):
+    messages = [Message(data={TEXT: text}) for text in texts]
     tokenizer.process(messages)
     featurizer.process(messages)
     return messages
@@ -53,7 +50,7 @@ def trained(tmp_path_factory):
                          for intent, texts in EXAMPLES.items() for text in texts])
     tokenizer.process_training_data(data)
     featurizer.train(data)
-    data = featurized(tokenizer, featurizer, data)
+    data = featurizer.process_training_data(data)
     resource = Resource("diet")
     classifier = PredictionLoadedDIETClassifier.create(CONFIG, storage, resource, context)
     classifier.train(data)
