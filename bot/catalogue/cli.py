@@ -1,4 +1,4 @@
-"""CLI: `python -m bot catalogue check|load|list|show|search|match` and `python -m bot db upgrade`."""
+"""CLI: `python -m bot catalogue check|load|list|show|search` and `python -m bot db upgrade`."""
 from __future__ import annotations
 
 import argparse
@@ -39,9 +39,6 @@ def register(subparsers) -> None:
     p.add_argument("text", nargs="+")
     p.add_argument("--limit", type=int, default=5)
     p.set_defaults(func=cmd_search)
-    p = sub.add_parser("match", help="measures/instruments named in a message (aliases)")
-    p.add_argument("text", nargs="+")
-    p.set_defaults(func=cmd_match)
 
     db = subparsers.add_parser("db", help="database maintenance")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION")
@@ -189,7 +186,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from bot.catalogue.queries import search
+    from bot.catalogue.search import search
 
     with _session() as session:
         if not _loaded(session):
@@ -201,19 +198,4 @@ def cmd_search(args) -> int:
         for hit in hits:
             owner = hit.measure_id + (f"/{hit.instrument_id}" if hit.instrument_id else "")
             print(f"{hit.rank:7.3f}  {owner} [{hit.aspect}] {hit.snippet}")
-    return 0
-
-
-def cmd_match(args) -> int:
-    from bot.catalogue.queries import find_by_words
-
-    with _session() as session:
-        if not _loaded(session):
-            print(NOT_LOADED, file=sys.stderr)
-            return 1
-        matches = find_by_words(session, " ".join(args.text))
-        if not matches:
-            print("Geen maatregel of instrument herkend.")
-        for m in matches:
-            print(f"{m.score:.3f}  {m.kind:10} {m.id} (maatregel {m.measure_id}) via '{m.alias}'")
     return 0

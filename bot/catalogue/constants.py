@@ -52,5 +52,14 @@ ASPECTS: tuple[str, ...] = ("overview", "eligibility", "how_to_apply", "amount",
 
 STATES: tuple[str, ...] = ("announced", "implemented", "changed", "abolished")
 
-# Sort rank used by by_target_group_and_theme: current first, abolished last.
-STATE_RANK: dict[str, int] = {"implemented": 0, "changed": 0, "announced": 1, "abolished": 2}
+# Hosts of public bodies: their pages are shown before news and consultancy pages.
+OFFICIAL_HOSTS: tuple[str, ...] = (
+    "vlaanderen.be",
+    "vdab.be",
+    "vlaio.be",
+    "rsz.be",
+    "serv.be",
+    "vlaamsparlement.be",
+    "socialsecurity.be",
+    "belgium.be",
+)

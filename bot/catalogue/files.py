@@ -8,7 +8,7 @@ from typing import Iterable, Optional
 
 import yaml
 
-SCHEMA_VERSION = "1"  # part of the checksum: bump when the loader's output changes
+SCHEMA_VERSION = "2"  # part of the checksum: bump when the loader's output changes
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from bot.catalogue.models import (
     CATALOGUE_TABLES,
     Alias,
     Answer,
+    AnswerItem,
+    AnswerItemQuestion,
     CatalogueMeta,
     Instrument,
     InstrumentTargetGroup,
@@ -28,6 +30,7 @@ from bot.catalogue.models import (
     MeasureTargetGroup,
     MeasureTheme,
     Source,
+    answer_item_sources,
     answer_sources,
     metadata,
 )
@@ -60,7 +63,7 @@ class LoadReport:
         head = f"{c.get('measures', 0)} maatregelen, {c.get('instruments', 0)} instrumenten"
         if self.unchanged:
             return f"Catalogus ongewijzigd ({head})."
-        lines = [f"Catalogus geladen: {head}, {c.get('answers', 0)} antwoorden, "
+        lines = [f"Catalogus geladen: {head}, {c.get('items', 0)} antwoorditems, {c.get('answers', 0)} antwoorden, "
                  f"{c.get('sources', 0)} bronnen, {c.get('aliases', 0)} aliassen."]
         for label, items in (("Nieuw", self.added), ("Gewijzigd", self.changed), ("Verwijderd", self.removed)):
             if items:
@@ -141,6 +144,7 @@ def _counts(conn: Connection) -> dict[str, int]:
         ("measures", Measure),
         ("instruments", Instrument),
         ("answers", Answer),
+        ("items", AnswerItem),
         ("sources", Source),
         ("aliases", Alias),
     ):
@@ -181,6 +185,7 @@ def _write(conn: Connection, catalogue: Catalogue) -> dict[tuple[str, str], str]
         _links(conn, MeasureTargetGroup, "measure_id", m.id, "target_group", m.target_groups)
         _links(conn, MeasureTheme, "measure_id", m.id, "theme", m.themes)
         _answers(conn, m, m.id, None)
+        _items(conn, m, m.id, None)
         for i_pos, inst in enumerate(m.instruments):
             h = hashes[("instrument", inst.id)] = inst.content_hash()
             conn.execute(
@@ -196,6 +201,7 @@ def _write(conn: Connection, catalogue: Catalogue) -> dict[tuple[str, str], str]
             _links(conn, InstrumentTargetGroup, "instrument_id", inst.id, "target_group", groups)
             _links(conn, InstrumentTheme, "instrument_id", inst.id, "theme", themes)
             _answers(conn, inst, m.id, inst.id)
+            _items(conn, inst, m.id, inst.id)
     if alias_rows:
         conn.execute(insert(Alias.__table__), alias_rows)
     return hashes
@@ -223,6 +229,26 @@ def _answers(conn: Connection, entry, measure_id: str, instrument_id: Optional[s
         conn.execute(
             insert(answer_sources),
             [{"answer_id": answer_id, "source_id": sid, "position": i} for i, sid in enumerate(sources)],
+        )
+
+
+def _items(conn: Connection, entry, measure_id: str, instrument_id: Optional[str]) -> None:
+    for pos, item in enumerate(entry.items):
+        conn.execute(
+            insert(AnswerItem.__table__).values(
+                id=item.id, measure_id=measure_id, instrument_id=instrument_id, position=pos,
+                aspect=item.aspect, label=item.label, answer=item.answer, since=item.since,
+                until=item.until,
+            )
+        )
+        conn.execute(
+            insert(AnswerItemQuestion.__table__),
+            [{"item_id": item.id, "position": i, "text": q} for i, q in enumerate(item.questions)],
+        )
+        conn.execute(
+            insert(answer_item_sources),
+            [{"item_id": item.id, "source_id": sid, "position": i}
+             for i, sid in enumerate(dict.fromkeys(item.sources))],
         )
 
 

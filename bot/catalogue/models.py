@@ -204,6 +204,50 @@ class Answer(Base):
         return f"<Answer {self.instrument_id or self.measure_id}.{self.aspect}>"
 
 
+answer_item_sources = Table(
+    "answer_item_sources",
+    metadata,
+    Column("item_id", String(ID), ForeignKey("answer_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_id", String(ID), ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Index("ix_answer_item_sources_source_id", "source_id"),
+)
+
+
+class AnswerItem(Base):
+    """A question-level answer: the questions it answers and a short direct answer."""
+
+    __tablename__ = "answer_items"
+
+    id = Column(String(ID), primary_key=True)
+    measure_id = Column(String(ID), ForeignKey("measures.id", ondelete="CASCADE"), nullable=False, index=True)
+    instrument_id = Column(
+        String(ID), ForeignKey("instruments.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    position = Column(Integer, nullable=False)
+    aspect = Column(String(16), nullable=False)
+    label = Column(String(100), nullable=False)
+    answer = Column(Text, nullable=False)
+    since = Column(String(10), nullable=True)
+    until = Column(String(10), nullable=True)
+
+    questions = relationship("AnswerItemQuestion", order_by="AnswerItemQuestion.position", viewonly=True)
+    sources = relationship(
+        "Source", secondary=answer_item_sources, order_by=answer_item_sources.c.position, viewonly=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<AnswerItem {self.id}>"
+
+
+class AnswerItemQuestion(Base):
+    __tablename__ = "answer_item_questions"
+
+    item_id = Column(String(ID), ForeignKey("answer_items.id", ondelete="CASCADE"), primary_key=True)
+    position = Column(Integer, primary_key=True, autoincrement=False)
+    text = Column(Text, nullable=False)
+
+
 class Alias(Base):
     __tablename__ = "aliases"
 
@@ -287,6 +331,9 @@ class Handoff(Base):
 
 
 CATALOGUE_TABLES = (
+    "answer_item_sources",
+    "answer_item_questions",
+    "answer_items",
     "answer_sources",
     "answers",
     "aliases",

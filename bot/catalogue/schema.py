@@ -82,6 +82,16 @@ def _text(value: Any) -> str:
     return text
 
 
+def _source_ids(value: Any) -> List[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not value:
+        raise ValueError("needs at least one source id")
+    if not isinstance(value, list):
+        raise ValueError("must be a list of source ids")
+    return [str(s).strip() for s in value]
+
+
 class _Model(BaseModel):
     class Config:
         extra = "forbid"
@@ -120,16 +130,56 @@ class AnswerModel(_Model):
     sources: List[str]
 
     _check_text = validator("text", pre=True, allow_reuse=True)(_text)
+    _sources = validator("sources", pre=True, allow_reuse=True)(_source_ids)
 
-    @validator("sources", pre=True)
-    def _sources(cls, v):
-        if isinstance(v, str):
-            v = [v]
-        if not v:
-            raise ValueError("needs at least one source id")
-        if not isinstance(v, list):
-            raise ValueError("must be a list of source ids")
-        return [str(s).strip() for s in v]
+
+ITEM_ANSWER_MAX = 400  # characters: a direct answer, one sentence of context
+ITEM_LABEL_MAX = 60  # characters: the item's button title
+
+
+class ItemModel(_Model):
+    """One question-level answer: the questions it answers and a short direct answer."""
+
+    id: str
+    aspect: Literal[ASPECTS]  # type: ignore[valid-type]
+    label: str
+    questions: List[str]
+    answer: str
+    sources: List[str]
+    since: Optional[str] = None
+    until: Optional[str] = None
+
+    _id = validator("id", pre=True, allow_reuse=True)(_slug)
+    _dates = validator("since", "until", pre=True, allow_reuse=True)(_partial_date)
+    _sources = validator("sources", pre=True, allow_reuse=True)(_source_ids)
+
+    @validator("label", pre=True)
+    def _label(cls, v):
+        text = _text(v)
+        if len(text) > ITEM_LABEL_MAX:
+            raise ValueError(f"longer than {ITEM_LABEL_MAX} characters ({len(text)})")
+        return text
+
+    @validator("answer", pre=True)
+    def _answer(cls, v):
+        text = _text(v)
+        if len(text) > ITEM_ANSWER_MAX:
+            raise ValueError(f"longer than {ITEM_ANSWER_MAX} characters ({len(text)}): "
+                             "give the direct answer and at most one sentence of context")
+        return text
+
+    @validator("questions", pre=True)
+    def _questions(cls, v):
+        if not isinstance(v, list) or not v:
+            raise ValueError("needs a list of at least one question")
+        return [_text(q) for q in v]
+
+    @validator("until")
+    def _until(cls, v, values):
+        since = values.get("since")
+        if v and since and v < since[: len(v)]:
+            raise ValueError(f"'until' ({v}) is before 'since' ({since})")
+        return v
 
 
 class AnswersModel(_Model):
@@ -183,12 +233,17 @@ class _EntryModel(_Model):
     themes: List[str] = []
     aliases: List[str] = []
     answers: AnswersModel
+    items: List[ItemModel] = []
 
     _id = validator("id", pre=True, allow_reuse=True)(_slug)
     _texts = validator("title", "summary", pre=True, allow_reuse=True)(_text)
     _groups = validator("target_groups", pre=True, allow_reuse=True)(_vocab(TARGET_GROUPS, "target group"))
     _themes = validator("themes", pre=True, allow_reuse=True)(_vocab(THEMES, "theme"))
     _aliases = validator("aliases", pre=True, allow_reuse=True)(_aliases)
+
+    @validator("items", pre=True)
+    def _items(cls, v):
+        return [] if v is None else v
 
     def content_hash(self, exclude: Optional[set] = None) -> str:
         data = json.dumps(self.dict(exclude=exclude), sort_keys=True, default=str, ensure_ascii=False)
@@ -293,7 +348,7 @@ def _convert(exc: ValidationError, rel: str, data: dict, default_entry: str) -> 
                 else "unknown field"
             )
         elif kind.startswith("value_error.const") or "permitted" in err["msg"]:
-            message = f"unknown value (allowed: {', '.join(STATES)})"
+            message = f"unknown value ({err['msg']})"
         elif kind.startswith("type_error") and kind not in _MESSAGES:
             message = f"wrong type: {err['msg']}"
         issues.append(Issue(rel, str(entry), _loc(loc), message))
@@ -406,6 +461,7 @@ def _cross_check(measures: list[tuple[str, MeasureModel]], source_ids: set[str])
                 owners[inst.id] = (rel, "instrument")
 
     alias_owner: dict[str, tuple[str, str, str]] = {}  # match key -> (file, entry, alias)
+    item_owner: dict[str, str] = {}  # item id -> file
     for rel, m in measures:
         for entry in [m, *m.instruments]:
             for aspect in ASPECTS:
@@ -415,6 +471,14 @@ def _cross_check(measures: list[tuple[str, MeasureModel]], source_ids: set[str])
                         issues.append(
                             Issue(rel, entry.id, f"answers.{aspect}.sources[{i}]", f"unknown source id '{sid}'")
                         )
+            for n, item in enumerate(entry.items):
+                if item.id in item_owner:
+                    issues.append(Issue(rel, entry.id, f"items[{n}].id",
+                                        f"duplicate item id '{item.id}' (also in {item_owner[item.id]})"))
+                item_owner.setdefault(item.id, rel)
+                for i, sid in enumerate(item.sources):
+                    if sid not in source_ids:
+                        issues.append(Issue(rel, entry.id, f"items[{n}].sources[{i}]", f"unknown source id '{sid}'"))
             successor = entry.status.successor
             if successor is not None:
                 if successor == entry.id:

@@ -1,4 +1,5 @@
-"""The vocabulary file: target groups, interests and aspect cues (data/catalogue/vocabulary.yml)."""
+"""The vocabulary file: target groups, interests, aspect cues and decline cues
+(data/catalogue/vocabulary.yml). Plain data: the NLU turns it into phrases to match."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,10 +9,8 @@ from typing import Dict, List, Tuple
 
 import yaml
 
-from bot.nlu.phrase_matcher import Phrase
+from bot.catalogue.constants import ASPECTS
 from bot.settings import catalogue_dir
-
-ASPECTS = ("overview", "eligibility", "how_to_apply", "amount", "status", "contact")
 
 
 @dataclass(frozen=True)
@@ -20,18 +19,6 @@ class Vocabulary:
     interests: Dict[str, dict]
     aspects: Dict[str, Dict[str, float]]
     declines: Dict[str, List[str]]
-
-    def phrases(self) -> List[Phrase]:
-        out: List[Phrase] = []
-        for group, entry in self.target_groups.items():
-            out.extend(Phrase(cue, "doelgroep", group) for cue in entry["cues"])
-        for interest, entry in self.interests.items():
-            out.extend(Phrase(cue, "interesse", interest) for cue in entry["cues"])
-        for aspect, cues in self.aspects.items():
-            out.extend(Phrase(cue, "aspect", aspect, weight=float(w)) for cue, w in cues.items())
-        for reason, cues in self.declines.items():
-            out.extend(Phrase(cue, "afwijzing", reason, exact_only=True) for cue in cues)
-        return out
 
     def label(self, kind: str, key: str) -> str:
         table = self.target_groups if kind == "doelgroep" else self.interests
