@@ -43,7 +43,7 @@ $(VENV)/.installed: requirements.lock
 	set -o pipefail; $(PY) -m pip install --quiet --requirement requirements.lock 2>&1 | { grep -v "is ignored: it is neither" || true; }
 	@touch $@
 
-var/spacy-nl/meta.json: $(VENV)/.installed bot/nlp.py
+var/spacy-nl/meta.json: $(VENV)/.installed bot/nlu/pipeline.py
 	$(PY) -m bot nlp build var/spacy-nl
 
 var/.catalogue-loaded: $(VENV)/.installed $(CATALOGUE) $(wildcard bot/migrations/versions/*.py)

@@ -1,4 +1,5 @@
-"""What every action shares: sending a bot reply and surviving a database outage."""
+"""What every action shares: the turn the dialogue sees, sending a reply, leaving the form,
+and surviving a database outage."""
 from __future__ import annotations
 
 import functools
@@ -10,12 +11,14 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.replies import VDAB_CONTACT, Reply
+from bot.dialogue.replies import UNAVAILABLE, Reply
+from bot.dialogue.turn import Turn
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE = ("Sorry, ik kan de informatie nu even niet opzoeken door een technisch probleem. "
-               "Probeer het zo meteen opnieuw. " + VDAB_CONTACT)
+
+def turn_of(tracker: Tracker) -> Turn:
+    return Turn.from_parse(tracker.latest_message, tracker.current_slot_values())
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:

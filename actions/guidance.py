@@ -10,8 +10,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import catalogue_errors_answered, send
 from bot.catalogue.db import session_scope
-from bot.guidance import guidance_question, recommendation_reply
-from bot.nlu.vocabulary import vocabulary
+from bot.catalogue.vocabulary import vocabulary
+from bot.dialogue.guidance import guidance_question, recommendation_reply
 
 
 class ValidateGuidanceForm(FormValidationAction):

@@ -1,32 +1,24 @@
-"""Dutch answers about one measure or instrument, composed from the catalogue."""
+"""Dutch replies about one measure or instrument, composed from the catalogue: an answer
+item, or the measure's overview paragraph when no item fits."""
 from __future__ import annotations
 
-from typing import List, Optional, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 from sqlalchemy.orm import Session
 
 from bot.catalogue import queries
 from bot.catalogue.models import Instrument, Measure
-from bot.dialogue import FOLLOWUP_INTENT, Topic, measure_for_intent, resolve_topic
-from bot.nlu.vocabulary import vocabulary
-from bot.replies import Reply, button, dutch_date
+from bot.catalogue.queries import ItemRecord, SourceRef
+from bot.catalogue.vocabulary import vocabulary
+from bot.dialogue.replies import Reply, dutch_date
 
 Entry = Union[Measure, Instrument]
-
-ASPECT_BUTTONS = {
-    "overview": "Wat is het?",
-    "eligibility": "Wie komt in aanmerking?",
-    "how_to_apply": "Hoe vraag ik het aan?",
-    "amount": "Hoeveel is het?",
-    "status": "Bestaat het nog?",
-    "contact": "Wie kan ik contacteren?",
-}
 
 
 def find_entry(session: Session, measure_id: str, instrument_id: Optional[str]) -> Optional[Entry]:
     if instrument_id:
         instrument = queries.get_instrument(session, instrument_id)
-        if instrument is not None:
+        if instrument is not None and instrument.measure_id == measure_id:
             return instrument
     return queries.get_measure(session, measure_id)
 
@@ -36,14 +28,8 @@ def entry_title(session: Session, entry_id: str) -> str:
     return entry.title if entry is not None else entry_id
 
 
-def last_verified(entry: Entry):
-    if isinstance(entry, Instrument) and entry.last_verified is None:
-        return entry.measure.last_verified
-    return entry.last_verified
-
-
 def status_warning(session: Session, entry: Entry) -> str:
-    """A warning in front of any answer about something that was abolished or changed."""
+    """A warning in front of an overview of something that was abolished or changed."""
     state = entry.status_state
     if state == "abolished":
         text = f"Let op: {entry.title} bestaat niet meer"
@@ -64,56 +50,54 @@ def eligibility_for_group(entry: Entry, group: str) -> str:
             "Typ 'help me kiezen' om te zien wat wel bij jou past.")
 
 
-def source_line(entry: Entry, aspect: str) -> str:
-    answer = entry.answer(aspect)
-    source = answer.sources[0]
-    return (f"Bron: {source.title} – {source.url}\n"
-            f"(Laatst gecontroleerd op {dutch_date(last_verified(entry))}.)")
+def source_line(source: SourceRef) -> str:
+    """The source of a statement with the source's own date, official pages first (the
+    catalogue orders them so)."""
+    when = f"Bron van {dutch_date(source.published)}" if source.published else "Bron (zonder datum)"
+    return f"{when}: {source.title} – {source.url}"
 
 
-def measure_reference(entry: Entry, aspect: str) -> dict:
-    measure = entry.measure if isinstance(entry, Instrument) else entry
-    reference = {"id": measure.id, "title": measure.title,
-                 "source_url": entry.answer(aspect).sources[0].url}
-    if isinstance(entry, Instrument):
-        reference["instrument"] = entry.id
-        reference["instrument_title"] = entry.title
+def shown_source(sources: Sequence[SourceRef]) -> SourceRef:
+    """The first official source, else the first."""
+    return next((s for s in sources if s.official), sources[0])
+
+
+def measure_reference(session: Session, measure_id: str, instrument_id: Optional[str],
+                      source: SourceRef) -> Dict[str, str]:
+    """The payload entry that names what a reply is about."""
+    measure = queries.get_measure(session, measure_id)
+    reference = {"id": measure_id, "title": measure.title if measure else measure_id,
+                 "source_url": source.url}
+    if instrument_id:
+        reference["instrument"] = instrument_id
+        reference["instrument_title"] = entry_title(session, instrument_id)
     return reference
 
 
-def answer_topic(session: Session, topic: Topic) -> Optional[Reply]:
-    """The answer for a resolved topic, or None when the catalogue does not know the measure."""
-    if not topic.measure_id:
-        return None
-    entry = find_entry(session, topic.measure_id, topic.instrument_id)
+def item_reply(session: Session, item: ItemRecord, buttons: List[dict]) -> Reply:
+    source = shown_source(item.sources)
+    text = f"{item.answer}\n{source_line(source)}"
+    reference = measure_reference(session, item.measure_id, item.instrument_id, source)
+    return Reply(text, buttons, [reference], item.aspect, item.id)
+
+
+def overview_reply(session: Session, measure_id: str, instrument_id: Optional[str], aspect: str,
+                   doelgroep: Optional[str], buttons: List[dict]) -> Optional[Reply]:
+    """The entry's paragraph for `aspect`, with a warning when it ended and, for an
+    eligibility question naming a group, whether the group may use it."""
+    entry = find_entry(session, measure_id, instrument_id)
     if entry is None:
         return None
-    aspect = topic.aspect
     parts: List[str] = []
     if aspect != "status":
         parts.append(status_warning(session, entry))
-    if topic.doelgroep and aspect == "eligibility":
-        parts.append(eligibility_for_group(entry, topic.doelgroep))
-    parts.append(entry.answer(aspect).text.strip())
-    text = " ".join(p for p in parts if p) + "\n" + source_line(entry, aspect)
-    measure = entry.measure if isinstance(entry, Instrument) else entry
-    instrument_id = entry.id if isinstance(entry, Instrument) else None
-    buttons = [
-        button(label, FOLLOWUP_INTENT, measure=measure.id, instrument=instrument_id, aspect=other)
-        for other, label in ASPECT_BUTTONS.items()
-        if other not in (aspect, "overview")
-    ][:3]
-    return Reply(text, buttons, [measure_reference(entry, aspect)], aspect)
-
-
-def answer_message(
-    session: Session, intent: Optional[str], entities: list, context: tuple, confidence: float = 1.0
-) -> tuple:
-    """The reply and the resolved topic for a question about a measure (reply None when no
-    measure is named or in context)."""
-    catalogue = queries.outline(session)
-    topic = resolve_topic(
-        measure_for_intent(intent, catalogue.titles), entities, catalogue.instrument_measures,
-        context, umbrella_ids=catalogue.umbrella_ids, intent_confidence=confidence,
-    )
-    return answer_topic(session, topic), topic
+    if doelgroep and aspect == "eligibility":
+        parts.append(eligibility_for_group(entry, doelgroep))
+    answer = entry.answer(aspect)
+    parts.append(answer.text.strip())
+    sources = [SourceRef(s.id, s.url, s.title, s.published) for s in answer.sources]
+    source = shown_source(sources)
+    text = " ".join(p for p in parts if p) + "\n" + source_line(source)
+    own_instrument = entry.id if isinstance(entry, Instrument) else None
+    reference = measure_reference(session, measure_id, own_instrument, source)
+    return Reply(text, buttons, [reference], aspect)

@@ -5,12 +5,13 @@ from typing import List, Optional, Sequence
 
 from sqlalchemy.orm import Session
 
-from bot.answers import measure_reference
 from bot.catalogue import queries
-from bot.dialogue import intent_for_measure
-from bot.nlu.vocabulary import vocabulary
-from bot.recommend import recommend
-from bot.replies import VDAB_CONTACT, Reply, button
+from bot.catalogue.queries import SourceRef
+from bot.catalogue.vocabulary import vocabulary
+from bot.dialogue.compose import measure_reference, shown_source
+from bot.dialogue.recommend import recommend
+from bot.dialogue.replies import VDAB_CONTACT, Reply, button
+from bot.dialogue.turn import FOLLOWUP_INTENT, intent_for_measure
 
 
 def _first_sentence(text: str) -> str:
@@ -30,14 +31,16 @@ def recommendation_reply(session: Session, group: Optional[str], interest: Optio
     for position, item in enumerate(ranked, start=1):
         entry = item.entry
         how = entry.answer("how_to_apply")
+        source = shown_source([SourceRef(s.id, s.url, s.title, s.published) for s in how.sources])
         lines.append(
             f"{position}. {entry.title}: {entry.summary}\n"
             f"   Volgende stap: {_first_sentence(how.text.strip())}\n"
-            f"   Bron: {how.sources[0].url}"
+            f"   Bron: {source.url}"
         )
-        references.append(measure_reference(entry, "how_to_apply"))
+        instrument = entry.id if entry.id != item.measure_id else None
+        references.append(measure_reference(session, item.measure_id, instrument, source))
     buttons = [
-        button(f"Meer over {item.entry.title}", "ask_followup", measure=item.measure_id,
+        button(f"Meer over {item.entry.title}", FOLLOWUP_INTENT, measure=item.measure_id,
                instrument=item.entry.id if item.entry.id != item.measure_id else None,
                aspect="overview")
         for item in ranked
@@ -45,16 +48,14 @@ def recommendation_reply(session: Session, group: Optional[str], interest: Optio
     return Reply("\n".join(lines), buttons, references, "recommendation")
 
 
-def _likeliest_measure_buttons(session: Session, ranked_intents: Sequence[str]) -> List[dict]:
+def measure_buttons(session: Session, measure_ids: Sequence[str]) -> List[dict]:
     titles = queries.outline(session).titles
-    by_intent = {intent_for_measure(measure_id): measure_id for measure_id in titles}
-    candidates = [by_intent[i] for i in ranked_intents if i in by_intent][:3]
-    return [button(titles[m], intent_for_measure(m), measure=m) for m in candidates]
+    return [button(titles[m], intent_for_measure(m), measure=m) for m in measure_ids if m in titles]
 
 
-def clarify_reply(session: Session, ranked_intents: Sequence[str]) -> Reply:
+def clarify_reply(session: Session, candidates: Sequence[str]) -> Reply:
     """Ask back with the two or three likeliest measures as buttons."""
-    buttons = _likeliest_measure_buttons(session, ranked_intents)
+    buttons = measure_buttons(session, candidates[:3])
     buttons.append(button("Ik wil iemand spreken", "handoff"))
     return Reply(
         "Ik begrijp je vraag niet goed. Gaat het over een van deze maatregelen? "
@@ -70,10 +71,10 @@ def handoff_reply() -> Reply:
     )
 
 
-def no_measure_reply(session: Session, ranked_intents: Sequence[str]) -> Reply:
+def no_measure_reply(session: Session, candidates: Sequence[str]) -> Reply:
     """A question about "it" with no measure named or in context: the likeliest measures as
     buttons, and the guided choice."""
-    buttons = _likeliest_measure_buttons(session, ranked_intents)
+    buttons = measure_buttons(session, candidates[:3])
     buttons.append(button("Help me kiezen", "start_guidance"))
     return Reply(
         "Over welke maatregel gaat je vraag? Kies hieronder, noem de maatregel (bijvoorbeeld "

@@ -11,6 +11,8 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
           "september", "oktober", "november", "december")
 
 VDAB_CONTACT = "Bel VDAB gratis op 0800 30 700 of kijk op https://www.vdab.be."
+UNAVAILABLE = ("Sorry, ik kan de informatie nu even niet opzoeken door een technisch probleem. "
+               "Probeer het zo meteen opnieuw. " + VDAB_CONTACT)
 
 
 @dataclass
@@ -20,12 +22,16 @@ class Reply:
     # [{"id": measure id, "title": ..., "source_url": ...}], the primary measure first.
     measures: List[Dict[str, str]] = field(default_factory=list)
     aspect: Optional[str] = None
+    item: Optional[str] = None  # the answer item it gives, if any
 
     def payload(self) -> Optional[Dict]:
         """The custom payload; under "data" because Rasa's socket.io channel emits **payload."""
         if not self.measures:
             return None
-        return {"data": {"measures": self.measures, "aspect": self.aspect}}
+        data = {"measures": self.measures, "aspect": self.aspect}
+        if self.item:
+            data["item"] = self.item
+        return {"data": data}
 
 
 def dutch_date(value) -> str:
@@ -44,6 +50,16 @@ def button(title: str, intent: str, **entities: str) -> Dict[str, str]:
     slots = {k: v for k, v in entities.items() if v}
     return {"title": title, "payload": f"/{intent}{json.dumps(slots) if slots else ''}"}
 
+
+# Added to an answer about a Flemish measure when the question also asked a federal part.
+FEDERAL_PART = (
+    "Je vraag gaat deels over een federale regel (bijvoorbeeld je uitkering of de RSZ). Die "
+    "beantwoord ik niet: kijk op https://www.rva.be of vraag het aan je vakbond of "
+    "uitbetalingsinstelling."
+)
+
+# Put in front of an answer to a question that also asked the bot's opinion.
+OPINION_YIELD = "Ik geef geen mening, wel de feiten."
 
 # What the bot says when it declines, per out-of-scope intent: what it cannot do, and where to go.
 DECLINES = {
@@ -79,4 +95,32 @@ DECLINES = {
         "bevestig geen beweringen die daar niet in staan. Wil je weten wat er echt "
         "bestaat? Stel gerust je vraag."
     ),
+}
+
+
+# Small talk: the reply to each small-talk intent.
+CHAT = {
+    "greet": Reply(
+        "Hallo! Ik ben een chatbot. Ik geef uitleg over de maatregelen van 'Alle hens aan dek', "
+        "het Vlaamse relanceplan voor werk (2020): opleiding, e-leren, thuiswerk en meer. Stel "
+        "gerust je vraag.",
+        [button("Help me kiezen", "start_guidance"),
+         button("Wat is Alle hens aan dek?", "ask_relanceplan", measure="relanceplan"),
+         button("Een opleiding volgen", "inform", interesse="opleiding")],
+    ),
+    "goodbye": Reply("Tot ziens! Veel succes. Heb je later nog een vraag, dan ben ik hier."),
+    "thank": Reply("Graag gedaan! Heb je nog een vraag?"),
+    "help": Reply(
+        "Ik help je met de maatregelen van 'Alle hens aan dek': opleidingen en e-leren, "
+        "opleidingsverlof en opleidingscheques, thuiswerk, werkbaar werk, premies voor werkgevers "
+        "en de overstap naar zorg of onderwijs. Vraag bijvoorbeeld: 'Wat is Vlaams "
+        "opleidingsverlof?' of 'Ik ben tijdelijk werkloos, wat kan ik leren?'",
+        [button("Help me kiezen", "start_guidance"), button("Ik wil met iemand spreken", "handoff")],
+    ),
+    "bot_challenge": Reply(
+        "Ik ben een chatbot, geen mens. Ik geef algemene uitleg met bronnen. Wil je liever een "
+        "mens spreken? " + VDAB_CONTACT
+    ),
+    "affirm": Reply("Oké. Wat wil je nog weten?"),
+    "deny": Reply("Geen probleem. Stel gerust een andere vraag."),
 }

@@ -1,17 +1,17 @@
-"""Rasa NLU component: entities for the measures, instruments, target groups, interests and
-aspects named in a message.
+"""Rasa NLU components that read the live catalogue.
 
-Measure and instrument names come from the catalogue database, not from the trained model,
-so a name added with `python -m bot catalogue load` is recognised by a running server: the
-component re-reads the aliases when the catalogue's checksum changes.
+CatalogueEntityMatcher  entities for the measures, instruments, target groups, interests and
+                        aspects named in a message.
+AnswerItemRanker        the catalogue's answer items that best match the message
+                        (`answer_items`: the best few per measure, with a score).
 
-It lemmatises with the pipeline SpacyNLP loaded and reads the doc SpacyNLP made of each
-message: a second copy of the lemma tables cost the server about 80 MB and 2 s of start-up.
+Both read the catalogue database, not the trained model: a name or an answer item added with
+`python -m bot catalogue load` is used by a running server at the next message (see
+CatalogueWatch). Both lemmatise with the pipeline SpacyNLP loaded and read the doc SpacyNLP
+made of each message, so the server holds the lemma tables once.
 """
 from __future__ import annotations
 
-import logging
-import time
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,16 +24,24 @@ from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from spacy.language import Language
+from spacy.tokens import Doc
 
-from bot.nlu.catalogue_index import CatalogueIndex
+from bot.catalogue import queries
+from bot.catalogue.vocabulary import vocabulary
+from bot.nlu.catalogue_index import entities, phrase_index, vocabulary_phrases
+from bot.nlu.catalogue_watch import CatalogueWatch
+from bot.nlu.item_index import ItemIndex, item_words
+from bot.nlu.outputs import ANSWER_ITEMS
+from bot.nlu.phrase_matcher import PhraseIndex
 
-logger = logging.getLogger(__name__)
 
+class _CatalogueComponent(GraphComponent):
+    """What both components share: the spaCy pipeline, the watch on the catalogue, and no
+    training (they learn nothing from the training data)."""
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False, model_from="SpacyNLP"
-)
-class CatalogueEntityMatcher(GraphComponent, EntityExtractorMixin):
+    what = "catalogue index"
+
     @classmethod
     def required_components(cls) -> List[type]:
         return [SpacyNLP]
@@ -44,39 +52,84 @@ class CatalogueEntityMatcher(GraphComponent, EntityExtractorMixin):
         return {"refresh_seconds": 5.0}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self._refresh_seconds = float(config.get("refresh_seconds", 5.0))
-        self._index: Optional[CatalogueIndex] = None  # built on the first message, with SpacyNLP's pipeline
-        self._checked_at = 0.0
+        self._config = config
+        self._watch: Optional[CatalogueWatch] = None  # made on the first message, with SpacyNLP's pipeline
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CatalogueEntityMatcher":
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "_CatalogueComponent":
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData, model: SpacyModel) -> TrainingData:
-        # Entities are not annotated in the training data and DIET does not learn them.
         return training_data
 
+    def _build(self, session, nlp: Language):
+        raise NotImplementedError
+
+    def _fallback(self, nlp: Language):
+        raise NotImplementedError
+
+    def _annotate(self, message: Message, doc: Doc, index) -> None:
+        raise NotImplementedError
+
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
-        if self._index is None:
-            self._index = CatalogueIndex(model.model)
-        now = time.monotonic()
-        if now - self._checked_at >= self._refresh_seconds:
-            self._checked_at = now
-            self._index.refresh()
+        nlp = model.model
+        if self._watch is None:
+            self._watch = CatalogueWatch(lambda session: self._build(session, nlp), self._fallback(nlp),
+                                         self.what, float(self._config.get("refresh_seconds", 5.0)))
+        index = self._watch.get()
         for message in messages:
             text = message.get(TEXT)
-            if not text:
-                continue
-            doc = message.get(SPACY_DOCS[TEXT]) or self._index.doc(text)
-            found = self._index.entities(doc)
-            if found:
-                for entity in found:
-                    entity["extractor"] = self.__class__.__name__
-                message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+            if text:
+                self._annotate(message, message.get(SPACY_DOCS[TEXT]) or nlp(text.lower()), index)
         return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False, model_from="SpacyNLP"
+)
+class CatalogueEntityMatcher(_CatalogueComponent, EntityExtractorMixin):
+    what = "catalogue names"
+
+    def _build(self, session, nlp: Language) -> PhraseIndex:
+        return phrase_index(session, nlp)
+
+    def _fallback(self, nlp: Language) -> PhraseIndex:
+        return PhraseIndex(vocabulary_phrases(vocabulary()), nlp)
+
+    def _annotate(self, message: Message, doc: Doc, index: PhraseIndex) -> None:
+        found = entities(index, doc)
+        for entity in found:
+            entity["extractor"] = self.__class__.__name__
+        if found:
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False, model_from="SpacyNLP"
+)
+class AnswerItemRanker(_CatalogueComponent):
+    what = "answer item index"
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"refresh_seconds": 5.0, "per_measure": 3}
+
+    def _build(self, session, nlp: Language) -> ItemIndex:
+        return ItemIndex(queries.answer_items(session), _lemmatiser(nlp))
+
+    def _fallback(self, nlp: Language) -> ItemIndex:
+        return ItemIndex((), _lemmatiser(nlp))
+
+    def _annotate(self, message: Message, doc: Doc, index: ItemIndex) -> None:
+        words = item_words(_lemmas(doc))
+        ranked = index.best_per_measure(words, int(self._config.get("per_measure", 3)))
+        message.set(ANSWER_ITEMS, [item.as_dict() for item in ranked], add_to_output=True)
+
+
+def _lemmas(doc: Doc) -> List[str]:
+    return [token.lemma_ or token.text for token in doc]
+
+
+def _lemmatiser(nlp: Language):
+    return lambda text: _lemmas(nlp(text.lower()))

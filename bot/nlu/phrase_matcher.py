@@ -19,7 +19,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from bot.catalogue.text import normalize, osa_distance, stem, typo_limit
-from bot.nlp import lemmatizer
+from bot.nlu.pipeline import lemmatizer
 
 
 @dataclass(frozen=True)

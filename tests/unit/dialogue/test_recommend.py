@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 from bot.catalogue import queries
 from bot.catalogue.db import get_engine
 from bot.recommend import recommend
-from bot.nlu.vocabulary import vocabulary
+from bot.catalogue.vocabulary import vocabulary
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 from bot.nlu.phrase_matcher import Phrase, PhraseIndex, rank_aspects
-from bot.nlu.vocabulary import vocabulary
+from bot.catalogue.vocabulary import vocabulary
+from bot.nlu.catalogue_index import vocabulary_phrases
 
 NAMES = [
     Phrase("opleidingscheques", "instrument", "opleidingscheques", "opleidingsportefeuille"),
@@ -7,7 +8,7 @@ NAMES = [
     Phrase("VOV", "instrument", "vlaams-opleidingsverlof", "opleidingsverlof-e-leren"),
     Phrase("KMO-portefeuille", "instrument", "kmo-portefeuille", "opleidingsportefeuille"),
 ]
-INDEX = PhraseIndex(vocabulary().phrases() + NAMES)
+INDEX = PhraseIndex(vocabulary_phrases(vocabulary()) + NAMES)
 
 
 def found(text):
@@ -113,7 +114,7 @@ def test_guard_words_match_exactly_only():
 
 
 def test_ordinary_words_are_not_bent_into_names():
-    index = PhraseIndex(vocabulary().phrases() + [
+    index = PhraseIndex(vocabulary_phrases(vocabulary()) + [
         Phrase("alle hens aan dek", "measure", "relanceplan", "relanceplan"),
         Phrase("opleidingscheques", "instrument", "opleidingscheques", "opleidingsportefeuille")])
     for text in ("Vertel eens een mop.", "Hoe vernieuw ik mijn identiteitskaart?",

@@ -1,0 +1,244 @@
+"""Every dialogue decision about a message, in one place: `plan_reply(session, turn) -> Plan`.
+
+A message's candidate measures get a score from three kinds of evidence: the classifier's
+confidence in `ask_<measure>`, the names the catalogue matcher found, and how well the
+measure's answer items match the words. A follow-up without a name adds the measure in
+context. Then:
+- decline only when the classifier is sure it is out of scope and no measure is named; an
+  unsure verdict yields to a measure the evidence places;
+- a best guess over a question: answer the first candidate and offer a strong runner-up as a
+  button; ask back only when the first two are tied or nothing is placed;
+- the answer is the measure's best answer item when it matches well, otherwise the measure's
+  overview with its closest items as buttons.
+
+The hand-written layers can be switched off by name (BOT_ABLATE=name,name) so the benchmark
+can show what each one is worth.
+"""
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+from sqlalchemy.orm import Session
+
+from bot.catalogue import queries
+from bot.dialogue.compose import item_reply, overview_reply
+from bot.dialogue.guidance import (
+    clarify_reply,
+    handoff_reply,
+    measure_buttons,
+    no_measure_reply,
+    recommendation_reply,
+)
+from bot.dialogue.replies import CHAT, DECLINES, FEDERAL_PART, OPINION_YIELD, Reply, button
+from bot.dialogue.turn import DECLINE_INTENTS, FOLLOWUP_INTENT, INFORM_INTENT, Turn, intent_for_measure
+from bot.nlu import outputs
+
+# Evidence weights: a classifier confidence counts 1, so these read as "worth that much
+# confidence".
+NAME_WEIGHT = 1.0  # a measure or instrument named in the message
+UMBRELLA_NAME_WEIGHT = 0.3  # the agreement itself, often named only as the frame of a question
+ITEM_WEIGHT = 0.6  # times the best item score of the measure
+CONTEXT_WEIGHT = 0.6  # the measure in context, for a follow-up
+
+SURE_DECLINE = 0.75  # an out-of-scope verdict this sure is kept unless a measure is named
+MIN_EVIDENCE = 0.35  # a first candidate below this is not placed: ask back
+TIE_MARGIN = 0.08  # the first two candidates closer than this: ask which one
+RUNNER_UP_SHARE = 0.5  # a runner-up with at least this share of the first one's score is offered
+ITEM_GOOD = 0.35  # an answer item at least this good is the answer; else the overview
+UNSURE_TOPIC_SWITCH = 0.6  # a measure intent below this does not pull a follow-up from its context
+MISSES_BEFORE_HANDOFF = 2
+SURE_CHAT = 0.6  # a greeting, thanks or goodbye this sure gets its reply when no measure is placed
+HANDOFF_INTENT = "handoff"
+
+LAYERS = (
+    "guard_words",  # decline cues in the vocabulary decline even a question that names a measure
+    "names",  # names typed in the message count as evidence
+    "items",  # answer items count as evidence for their measure
+    "context",  # a follow-up stays on the measure in context
+    "oos_yields",  # an out-of-scope verdict yields to a named or well-placed measure
+    "clarify_ties",  # ask back when the first two candidates are tied
+    "item_answers",  # answer with an answer item (off: the aspect paragraphs)
+    "recommend_on_words",  # 'inform' with who and what gets a recommendation, not the form
+)
+
+
+def disabled_layers() -> frozenset:
+    return frozenset(x.strip() for x in os.environ.get("BOT_ABLATE", "").split(",") if x.strip())
+
+
+def enabled(layer: str) -> bool:
+    assert layer in LAYERS, layer
+    return layer not in disabled_layers()
+
+
+@dataclass
+class Plan:
+    reply: Reply
+    kind: str  # answer, overview, decline, clarify, no_context, recommend, guide, handoff, chat
+    measure: Optional[str] = None  # the measure in context after the reply (None keeps it)
+    instrument: Optional[str] = None
+    misses: int = 0
+    candidates: Tuple[str, ...] = ()  # the measures considered, best first
+    start_guidance: bool = False
+    reason: str = ""  # why the bot declined, asked back or handed over (for staff)
+
+
+@dataclass
+class Evidence:
+    scores: Dict[str, float] = field(default_factory=dict)
+    named: Dict[str, float] = field(default_factory=dict)  # measure -> name confidence
+    follow_up: bool = False
+
+    def ranked(self) -> List[Tuple[str, float]]:
+        return sorted(self.scores.items(), key=lambda kv: -kv[1])
+
+
+def _named_measures(turn: Turn, outline: queries.Outline) -> Dict[str, float]:
+    named: Dict[str, float] = defaultdict(float)
+    for measure, confidence in turn.named(outputs.MEASURE).items():
+        weight = UMBRELLA_NAME_WEIGHT if measure in outline.umbrella_ids else NAME_WEIGHT
+        named[measure] = max(named[measure], weight * confidence)
+    for instrument, confidence in turn.named(outputs.INSTRUMENT).items():
+        measure = outline.instrument_measures.get(instrument)
+        if measure:
+            named[measure] = max(named[measure], NAME_WEIGHT * confidence)
+    return dict(named)
+
+
+def weigh(turn: Turn, outline: queries.Outline) -> Evidence:
+    by_intent = {intent_for_measure(m): m for m in outline.titles}
+    evidence = Evidence(scores=defaultdict(float))
+    for intent, confidence in turn.ranking:
+        if intent in by_intent:
+            evidence.scores[by_intent[intent]] += confidence
+    if enabled("names"):
+        evidence.named = _named_measures(turn, outline)
+        for measure, weight in evidence.named.items():
+            evidence.scores[measure] += weight
+    if enabled("items"):
+        best: Dict[str, float] = {}
+        for item in turn.items:
+            best[item.measure_id] = max(best.get(item.measure_id, 0.0), item.score)
+        for measure, score in best.items():
+            if measure in outline.titles:
+                evidence.scores[measure] += ITEM_WEIGHT * score
+    evidence.follow_up = _is_follow_up(turn, evidence, by_intent)
+    if evidence.follow_up:
+        evidence.scores[turn.context_measure] += CONTEXT_WEIGHT
+    evidence.scores = dict(evidence.scores)
+    return evidence
+
+
+def _is_follow_up(turn: Turn, evidence: Evidence, by_intent: Dict[str, str]) -> bool:
+    """A message that goes on about the measure in context: the follow-up intent, or a message
+    that names nothing while the classifier is unsure which measure it is about."""
+    if not (turn.context_measure and enabled("context")) or evidence.named:
+        return False
+    if turn.intent == FOLLOWUP_INTENT:
+        return True
+    return turn.intent not in DECLINE_INTENTS and (
+        turn.intent not in by_intent or turn.confidence < UNSURE_TOPIC_SWITCH)
+
+
+def plan_reply(session: Session, turn: Turn) -> Plan:
+    outline = queries.outline(session)
+    chosen = turn.first(outputs.ITEM)
+    if chosen:
+        item = queries.items_by_id(session).get(chosen)
+        if item is not None:
+            return _answer_item(session, turn, item, ())
+    if turn.intent == HANDOFF_INTENT:
+        return Plan(handoff_reply(), "handoff", reason="asked for a person")
+    cue = turn.first(outputs.DECLINE_CUE) if enabled("guard_words") else None
+    if cue:
+        return Plan(Reply(DECLINES[cue]), "decline", reason=f"decline cue: {cue}")
+    evidence = weigh(turn, outline)
+    ranked = evidence.ranked()
+    candidates = tuple(m for m, _ in ranked)
+    top = ranked[0][1] if ranked else 0.0
+
+    prefix = ""
+    if turn.intent in DECLINE_INTENTS:
+        yields = enabled("oos_yields") and (
+            evidence.named or (turn.confidence < SURE_DECLINE and top >= MIN_EVIDENCE))
+        if not yields:
+            return Plan(Reply(DECLINES.get(turn.intent, DECLINES["out_of_scope"])), "decline",
+                        candidates=candidates, reason=turn.intent)
+        prefix = {"oos_opinion": OPINION_YIELD}.get(turn.intent, "")
+    elif turn.intent == INFORM_INTENT and not evidence.named and top < MIN_EVIDENCE:
+        return _guide(session, turn, candidates)
+    elif turn.intent in CHAT and turn.confidence >= SURE_CHAT and not evidence.named:
+        return Plan(CHAT[turn.intent], "chat")
+
+    if top < MIN_EVIDENCE:
+        if turn.intent == FOLLOWUP_INTENT and not turn.context_measure:
+            return Plan(no_measure_reply(session, candidates), "no_context", candidates=candidates)
+        return _not_placed(session, turn, candidates)
+    if (enabled("clarify_ties") and len(ranked) > 1 and not evidence.follow_up
+            and ranked[0][1] - ranked[1][1] < TIE_MARGIN):
+        return Plan(clarify_reply(session, candidates[:2]), "clarify", misses=turn.misses,
+                    candidates=candidates)
+    runner_up = None
+    if len(ranked) > 1 and ranked[1][1] >= RUNNER_UP_SHARE * top:
+        runner_up = ranked[1][0]
+    plan = _answer_measure(session, turn, ranked[0][0], runner_up, candidates)
+    if turn.intent == "oos_federal":
+        plan.reply.text = f"{plan.reply.text}\n{FEDERAL_PART}"
+    if prefix:
+        plan.reply.text = f"{prefix} {plan.reply.text}"
+    return plan
+
+
+def _answer_measure(session: Session, turn: Turn, measure: str, runner_up: Optional[str],
+                    candidates: Tuple[str, ...]) -> Plan:
+    items = queries.items_by_id(session)
+    own = [items[i.id] for i in turn.items if i.measure_id == measure and i.id in items]
+    best = next((i for i in turn.items if i.measure_id == measure), None)
+    others = measure_buttons(session, [runner_up]) if runner_up else []
+    for other in others:
+        other["title"] = f"Of bedoelde je: {other['title']}?"
+    if best is not None and best.score >= ITEM_GOOD and enabled("item_answers"):
+        return _answer_item(session, turn, items[best.id], candidates, own[1:2], others)
+    aspect = turn.first(outputs.ASPECT) or ("eligibility" if turn.first(outputs.TARGET_GROUP) else "overview")
+    instrument = _instrument(turn, measure)
+    buttons = [_item_button(i) for i in own[:3]] or others
+    reply = overview_reply(session, measure, instrument, aspect, turn.first(outputs.TARGET_GROUP), buttons)
+    if reply is None:
+        return _not_placed(session, turn, candidates)
+    return Plan(reply, "overview", measure, instrument, candidates=candidates)
+
+
+def _answer_item(session: Session, turn: Turn, item: queries.ItemRecord, candidates: Tuple[str, ...],
+                 related=(), others=()) -> Plan:
+    buttons = [_item_button(i) for i in related] + list(others)
+    reply = item_reply(session, item, buttons)
+    return Plan(reply, "answer", item.measure_id, item.instrument_id, candidates=candidates)
+
+
+def _item_button(item: queries.ItemRecord) -> dict:
+    return button(item.label, FOLLOWUP_INTENT, measure=item.measure_id, item=item.id)
+
+
+def _instrument(turn: Turn, measure: str) -> Optional[str]:
+    for instrument in turn.values(outputs.INSTRUMENT):
+        return instrument
+    return turn.context_instrument if turn.context_measure == measure else None
+
+
+def _guide(session: Session, turn: Turn, candidates: Tuple[str, ...]) -> Plan:
+    group, interest = turn.first(outputs.TARGET_GROUP), turn.first(outputs.INTEREST)
+    if group and interest and enabled("recommend_on_words"):
+        reply = recommendation_reply(session, group, interest)
+        primary = reply.measures[0]["id"] if reply.measures else None
+        return Plan(reply, "recommend", primary, candidates=candidates)
+    return Plan(Reply(""), "guide", candidates=candidates, start_guidance=True)
+
+
+def _not_placed(session: Session, turn: Turn, candidates: Tuple[str, ...]) -> Plan:
+    misses = turn.misses + 1
+    if misses >= MISSES_BEFORE_HANDOFF:
+        return Plan(handoff_reply(), "handoff", candidates=candidates, reason="second miss")
+    return Plan(clarify_reply(session, candidates), "clarify", misses=misses, candidates=candidates)

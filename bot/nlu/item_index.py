@@ -1,0 +1,103 @@
+"""Rank the catalogue's answer items for a message: BM25 over lemmas.
+
+Every item is one document: its questions and its label, plus its answer text. Words are
+the lemmas of the Dutch pipeline, accent-free and stemmed, so "opleidingen" meets
+"opleiding" and "cheques" meets "check". Question words ("hoeveel", "wie", "wanneer") stay:
+they tell the items of one measure apart.
+
+A score is normalised by the weight of the message's words that the items know at all
+(the sum of their idf), so it reads as "how much of what the message says, this item says";
+it is comparable across messages, which a raw BM25 score is not.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Dict, Iterable, List, Sequence, Tuple
+
+import bm25s
+import numpy as np
+
+from bot.catalogue.queries import ItemRecord
+from bot.catalogue.text import normalize, stem
+
+# Function words that say nothing about which item is meant. Question words and negations
+# are not here: "hoeveel", "wie", "wanneer", "niet", "geen" separate the items of one measure.
+STOPWORDS = frozenset(
+    """aan al als ben bij dan dat de deze die dit doe doen door een en er eens eigenlijk gewoon
+    had heb hebben heeft het hier hij hun ik in is je jij jou jouw just maar me mij mijn met
+    na naar nog nu of om ons onze op over te toch u uw van was we wel wij ze zich zijn zo zou
+    dus even graag alstublieft aub""".split()
+)
+
+Lemmatise = Callable[[str], List[str]]
+
+
+@dataclass(frozen=True)
+class ScoredItem:
+    id: str
+    measure_id: str
+    score: float
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "measure": self.measure_id, "score": round(self.score, 4)}
+
+
+def item_words(lemmas: Iterable[str]) -> List[str]:
+    """The BM25 terms of a text, from its lemmas."""
+    out: List[str] = []
+    for lemma in lemmas:
+        for word in normalize(lemma).split():
+            if word not in STOPWORDS:
+                out.append(stem(word))
+    return out
+
+
+class ItemIndex:
+    """BM25 over the answer items of one catalogue version."""
+
+    def __init__(self, items: Sequence[ItemRecord], lemmatise: Lemmatise, k1: float = 1.2, b: float = 0.75):
+        self.items = list(items)
+        self._lemmatise = lemmatise
+        corpus = [item_words(lemmatise(self._document(item))) for item in self.items]
+        self._vocabulary = {word for words in corpus for word in words}
+        self._idf = self._inverse_document_frequencies(corpus)
+        self._bm25 = bm25s.BM25(k1=k1, b=b)
+        if self.items:
+            self._bm25.index(corpus, show_progress=False)
+
+    @staticmethod
+    def _document(item: ItemRecord) -> str:
+        return "\n".join([*item.questions, item.label, item.answer])
+
+    def _inverse_document_frequencies(self, corpus: List[List[str]]) -> Dict[str, float]:
+        count = len(corpus)
+        frequency: Dict[str, int] = {}
+        for words in corpus:
+            for word in set(words):
+                frequency[word] = frequency.get(word, 0) + 1
+        # The same idf as BM25's Lucene variant, so the normaliser matches the scores.
+        return {w: float(np.log(1 + (count - f + 0.5) / (f + 0.5))) for w, f in frequency.items()}
+
+    def words(self, text: str) -> List[str]:
+        """The BM25 terms of a text, lemmatised with the index's pipeline."""
+        return item_words(self._lemmatise(text))
+
+    def rank(self, words: Sequence[str]) -> List[Tuple[ItemRecord, float]]:
+        """Every item with a score above zero, best first; scores normalised (see module)."""
+        known = [w for w in dict.fromkeys(words) if w in self._vocabulary]
+        if not known or not self.items:
+            return []
+        weight = sum(self._idf[w] for w in known)
+        scores = self._bm25.get_scores([w for w in words if w in self._vocabulary])
+        order = np.argsort(-scores, kind="stable")
+        return [(self.items[i], float(scores[i]) / weight) for i in order if scores[i] > 0]
+
+    def best_per_measure(self, words: Sequence[str], per_measure: int = 3) -> List[ScoredItem]:
+        """The best `per_measure` items of every measure with a match, best first."""
+        kept: Dict[str, int] = {}
+        out: List[ScoredItem] = []
+        for item, score in self.rank(words):
+            if kept.get(item.measure_id, 0) < per_measure:
+                kept[item.measure_id] = kept.get(item.measure_id, 0) + 1
+                out.append(ScoredItem(item.id, item.measure_id, score))
+        return out

@@ -1,0 +1,15 @@
+"""What the NLU pipeline adds to a parsed message, named once for the components that write
+it and the dialogue that reads it. Importing this module loads neither spaCy nor Rasa."""
+
+# Entities of the catalogue matcher.
+MEASURE = "measure"
+INSTRUMENT = "instrument"
+ASPECT = "aspect"
+TARGET_GROUP = "doelgroep"
+INTEREST = "interesse"
+DECLINE_CUE = "afwijzing"
+# An answer item chosen with a button (`/ask_followup{"item": "..."}`).
+ITEM = "item"
+
+# The answer item ranker: [{"id", "measure", "score"}], the best few per measure, best first.
+ANSWER_ITEMS = "answer_items"
