@@ -42,7 +42,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.privacy import check_message, clean
-from bot.replies import VDAB_CONTACT
+from bot.rasa_api import MAX_CONVERSATION_ID, valid_conversation_id
+from bot.dialogue.replies import VDAB_CONTACT
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,6 @@ NO_ANSWER = ("Sorry, er ging iets mis en ik kan je vraag nu niet beantwoorden. "
              "Probeer het zo meteen opnieuw. " + VDAB_CONTACT)
 SESSION_UNKNOWN = "Je gesprek is niet gestart. Laad de pagina opnieuw en stel dan je vraag."
 UNREADABLE = "Je bericht kon niet worden gelezen. Laad de pagina opnieuw en stel dan je vraag."
-MAX_SENDER_CHARS = 255  # the SQL tracker store's sender_id column
 MAX_METADATA_BYTES = 8 * 1024
 
 BAD_REQUEST = "Ongeldig verzoek"
@@ -66,8 +66,8 @@ def _sender(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise BadRequest(f"{BAD_REQUEST}: 'sender' ontbreekt of is geen tekst. Stuur bijvoorbeeld {EXAMPLE}")
     sender = str(value).strip()
-    if not sender or len(sender) > MAX_SENDER_CHARS or clean(sender) != sender:
-        raise BadRequest(f"{BAD_REQUEST}: 'sender' moet 1 tot {MAX_SENDER_CHARS} gewone tekens lang zijn.")
+    if not valid_conversation_id(sender):
+        raise BadRequest(f"{BAD_REQUEST}: 'sender' moet 1 tot {MAX_CONVERSATION_ID} gewone tekens lang zijn.")
     return sender
 
 
@@ -252,8 +252,7 @@ class RedactingSocketIOInput(SocketIOInput):
                 import uuid
 
                 session_id = uuid.uuid4().hex
-            if not isinstance(session_id, str) or not session_id.strip() \
-                    or len(session_id) > MAX_SENDER_CHARS or clean(session_id) != session_id:
+            if not valid_conversation_id(session_id):
                 await tell(sid, SESSION_UNKNOWN)
                 return
             if self.session_persistence:
@@ -266,8 +265,7 @@ class RedactingSocketIOInput(SocketIOInput):
                 return
             if self.session_persistence:
                 session_id = data.get("session_id")
-                if not isinstance(session_id, str) or not session_id.strip() \
-                        or len(session_id) > MAX_SENDER_CHARS or clean(session_id) != session_id:
+                if not valid_conversation_id(session_id):
                     await tell(sid, SESSION_UNKNOWN)
                     return
                 sender_id = session_id

@@ -1,14 +1,10 @@
 """Commands that `make` uses: build the Dutch spaCy pipeline, announce when the bot answers."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
-import urllib.request
 from pathlib import Path
-
-READY_QUESTION = "Wat is Alle hens aan dek?"
 
 
 def register(subparsers) -> None:
@@ -26,34 +22,26 @@ def register(subparsers) -> None:
 
 
 def _build(args) -> int:
-    from bot.nlp import write_pipeline
+    from bot.nlu.pipeline import write_pipeline
 
     write_pipeline(args.folder)
     print(f"Dutch spaCy pipeline written to {args.folder}")
     return 0
 
 
-def _bot_answers(rasa_url: str) -> bool:
-    body = json.dumps({"sender": "startup-check", "message": READY_QUESTION}).encode()
-    request = urllib.request.Request(f"{rasa_url}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return any(m.get("text") for m in json.load(response))
-
-
 def _announce(args) -> int:
-    rasa_url = f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
+    from bot.rasa_api import RasaClient, load_local_env
+
+    load_local_env()
     page = f"http://localhost:{os.environ.get('WEB_PORT', '8000')}"
     deadline = time.monotonic() + args.timeout
-    while time.monotonic() < deadline:
-        try:
-            if _bot_answers(rasa_url):
+    with RasaClient(timeout=10) as rasa:
+        while time.monotonic() < deadline:
+            if rasa.ready():
                 print(f"De chatbot is klaar. Open {page} (stoppen: Ctrl-C).", flush=True)
                 # Stay alive: the process runner stops everything when one process exits.
                 signal.pause()
                 return 0
-        except OSError:
-            pass
-        time.sleep(1)
+            time.sleep(1)
     print(f"De chatbot antwoordde niet binnen {args.timeout:.0f} s; kijk in de logs hierboven.")
     return 1

@@ -1,5 +1,6 @@
 """Messages through the REST channel: sequential latency per scenario and a closed-loop load test
-with N concurrent users (aiohttp, loopback only, every loop bounded by a deadline)."""
+with N concurrent users (aiohttp, loopback only, every loop bounded by a deadline). Replies are
+decoded with bot.rasa_api.decode, the one decoder."""
 from __future__ import annotations
 
 import asyncio
@@ -11,6 +12,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import aiohttp
 
 from bot.bench.stats import latency_summary
+from bot.rasa_api import RasaClient, RasaError, decode
 
 CATALOGUE = "Wat is het Vlaams opleidingsverlof?"
 FOLLOWUP = "en wie komt daarvoor in aanmerking?"
@@ -28,15 +30,6 @@ class Reply:
     error: str = ""
 
 
-def _payload(messages) -> Tuple[Optional[str], Optional[str]]:
-    for message in messages or []:
-        data = (message.get("custom") or {}).get("data")
-        if data:
-            measures = data.get("measures") or []
-            return (measures[0].get("id") if measures else None), data.get("aspect")
-    return None, None
-
-
 async def say(session: aiohttp.ClientSession, base_url: str, sender: str, text: str,
               timeout: float = 30.0) -> Reply:
     started = time.perf_counter()
@@ -48,8 +41,8 @@ async def say(session: aiohttp.ClientSession, base_url: str, sender: str, text: 
             ms = (time.perf_counter() - started) * 1000
             if response.status != 200 or not isinstance(body, list) or not body:
                 return Reply(False, ms, error=f"HTTP {response.status}: {str(body)[:100]}")
-            measure, aspect = _payload(body)
-            return Reply(True, ms, measure, aspect)
+            turn = decode(body)
+            return Reply(True, ms, turn.primary_measure, turn.aspect)
     except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
         return Reply(False, (time.perf_counter() - started) * 1000, error=type(error).__name__)
 
@@ -175,8 +168,12 @@ def load(base_url: str, users: int = 20, duration: float = 30.0, timeout: float 
 
 
 def first_answer(base_url: str, timeout: float = 60.0) -> Reply:
-    async def run() -> Reply:
-        async with aiohttp.ClientSession() as session:
-            return await say(session, base_url, f"first-{uuid.uuid4().hex[:8]}", PLAIN, timeout)
-
-    return asyncio.run(run())
+    started = time.perf_counter()
+    with RasaClient(base_url, timeout=timeout) as rasa:
+        try:
+            turn = rasa.say(f"first-{uuid.uuid4().hex[:8]}", PLAIN)
+        except RasaError as error:
+            return Reply(False, (time.perf_counter() - started) * 1000, error=type(error).__name__)
+    ms = (time.perf_counter() - started) * 1000
+    return Reply(bool(turn.texts or turn.data), ms, turn.primary_measure, turn.aspect,
+                 "" if turn.texts or turn.data else "empty reply")

@@ -16,7 +16,6 @@ import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
@@ -161,7 +160,7 @@ class Bench:
     # ------------------------------------------------------------------ xSID
     def xsid_fingerprint(self) -> str:
         digest = hashlib.sha256()
-        # the project's xSID pipeline has no CatalogueEntityMatcher: SpacyNLP (bot/nlp.py) and
+        # the project's xSID pipeline has no CatalogueEntityMatcher: SpacyNLP (bot/nlu/pipeline.py) and
         # the project's DIET (bot/nlu/intent_classifier.py) are its own code
         for path in [configs.PROJECT_CONFIG, configs.STOCK_CONFIG, Path(xsid.__file__),
                      xsid.XSID_DIR / xsid.TRAIN_FILE, xsid.XSID_DIR / xsid.TEST_FILE, REPO_ROOT / "bot" / "nlp.py",
@@ -238,34 +237,22 @@ class Bench:
         return stack
 
     def _evaluate(self, url: str, token: str) -> Dict[str, Any]:
-        from bot.evaluation.client import BotClient
-        from bot.evaluation.questions import load_questions
-        from bot.evaluation.scoring import Scores
+        from bot.evaluation.questions import QuestionSet, load_question_set
+        from bot.evaluation.runner import run_set
+        from bot.evaluation.scoring import DECLINE, MEASURE
+        from bot.rasa_api import RasaClient
 
-        from bot.evaluation.client import BotTurn
-
-        questions = load_questions(QUESTIONS)[:: self.settings.eval_every]
-        client = BotClient(url, token, timeout=120)
-        failures = []
-
-        def ask(question):
-            try:
-                return client.say(question.question)
-            except OSError as error:  # no answer counts as a wrong answer, and is reported
-                failures.append(f"{question.question}: {error}")
-                return BotTurn(question.question, [], measures=[{"id": "(no answer)"}])  # wrong either way
-
-        # Every question is a fresh conversation, so a few at a time gives the same answers sooner.
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            turns = list(pool.map(ask, questions))
-        rows = list(zip(questions, turns))
-        scores = Scores(rows)
-        (in_ok, in_n), (oos_ok, oos_n) = scores.accuracy(True), scores.accuracy(False)
-        return {"in_scope_correct": in_ok, "in_scope_n": in_n, "oos_correct": oos_ok, "oos_n": oos_n,
-                "failed_requests": failures,
-                "in_scope_pct": 100.0 * in_ok / in_n if in_n else None,
-                "oos_pct": 100.0 * oos_ok / oos_n if oos_n else None,
-                "confusions": [f"{e} -> {g}: {n}" for (e, g), n in scores.confusions().most_common(15)]}
+        questions = QuestionSet(load_question_set(QUESTIONS).questions[:: self.settings.eval_every])
+        # Every question is a fresh conversation, so a few at a time gives the same answers sooner;
+        # a failed request counts as a wrong answer and is reported.
+        with RasaClient(url, token, timeout=120) as client:
+            results = run_set(client, questions, workers=4, keep_going=True)
+        in_scope, declined = results.rate(MEASURE), results.rate(DECLINE)
+        return {"in_scope_correct": in_scope["hits"], "in_scope_n": in_scope["total"],
+                "oos_correct": declined["hits"], "oos_n": declined["total"],
+                "failed_requests": results.errors,
+                "in_scope_pct": in_scope["pct"], "oos_pct": declined["pct"],
+                "confusions": [f"{e} -> {g}: {n}" for (e, g), n in results.confusions().most_common(15)]}
 
     def _sequential(self, url: str) -> Dict[str, Any]:
         from bot.bench import load

@@ -1,25 +1,34 @@
-"""The HTML report of an evaluation: summary, confusion matrix (matplotlib), every question."""
+"""The HTML report of an evaluation (templates/report.html): the summary, the confusion matrix
+(matplotlib PNG) and every failing question, worst first."""
 from __future__ import annotations
 
 import base64
-import html
 import io
 from pathlib import Path
+from typing import Optional
 
-from bot.evaluation.scoring import Scores, summary_lines
+import jinja2
+
+from bot.evaluation.scoring import DECLINE, FOLLOW_UP, KIND_NL, MEASURE, OPENER, Results, pct
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def confusion_png(scores: Scores) -> str:
+def confusion_png(results: Results) -> Optional[str]:
+    """The confusion matrix (expected label against the primary measure) as base64 PNG."""
+    labelled = [j for j in results.judged if j.right is not None]
+    if not labelled:
+        return None
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    labels = scores.labels()
+    labels = results.labels()
     index = {label: i for i, label in enumerate(labels)}
     matrix = [[0] * len(labels) for _ in labels]
-    for question, turn in scores.labelled:
-        matrix[index[question.expected]][index[turn.primary_measure]] += 1
+    for judged in labelled:
+        matrix[index[judged.expected_label]][index[judged.got]] += 1
     size = max(6, 0.45 * len(labels))
     figure, axes = plt.subplots(figsize=(size + 2, size))
     axes.imshow(matrix, cmap="Blues")
@@ -39,28 +48,20 @@ def confusion_png(scores: Scores) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def write_report(scores: Scores, path: Path) -> None:
-    e = html.escape
-    parts = ["<!doctype html><html lang='nl'><head><meta charset='utf-8'>",
-             "<title>Evaluatie chatbot</title><style>body{font-family:sans-serif;margin:2em}"
-             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 6px;"
-             "vertical-align:top;font-size:13px}.miss{background:#fde2e2}pre{white-space:pre-wrap}"
-             "</style></head><body><h1>Evaluatie van de chatbot</h1>",
-             f"<pre>{e(chr(10).join(summary_lines(scores)))}</pre>"]
-    if scores.labelled:
-        parts.append(f"<h2>Verwarringsmatrix</h2><img alt='verwarringsmatrix' "
-                     f"src='data:image/png;base64,{confusion_png(scores)}'>")
-    misses = scores.misses_worst_first()
-    ordered = misses + [row for row in scores.rows if row not in misses]
-    parts.append("<h2>Alle vragen (ergste fouten eerst)</h2><table><tr><th>vraag</th>"
-                 "<th>verwacht</th><th>maatregel</th><th>intent</th><th>zekerheid</th>"
-                 "<th>antwoord</th></tr>")
-    for question, turn in ordered:
-        css = " class='miss'" if (question, turn) in misses else ""
-        confidence = f"{turn.confidence:.2f}" if turn.confidence is not None else ""
-        parts.append(f"<tr{css}><td>{e(question.question)}</td><td>{e(question.expected or '')}</td>"
-                     f"<td>{e(turn.primary_measure)}</td><td>{e(turn.intent or '')}</td>"
-                     f"<td>{confidence}</td><td><pre>{e(turn.answer)}</pre></td></tr>")
-    parts.append("</table></body></html>")
+def render_report(results: Results, title: str = "Evaluatie van de chatbot", matrix: bool = True) -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["pct"] = pct
+    figures = results.figures()
+    summary = [(KIND_NL[kind], results.rate(kind)) for kind in (MEASURE, DECLINE, OPENER, FOLLOW_UP)]
+    summary.append(("Beantwoordt de vraag (antwoordsleutel)", figures["answers"]))
+    return env.get_template("report.html").render(
+        title=title, figures=figures, summary=summary, failures=results.failures_worst_first(),
+        judged=len(results.judged), errors=results.errors,
+        understood=any(j.intent for j in results.judged),
+        matrix_png=confusion_png(results) if matrix else None)
+
+
+def write_report(results: Results, path: Path, title: str = "Evaluatie van de chatbot") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(parts), encoding="utf-8")
+    path.write_text(render_report(results, title), encoding="utf-8")

@@ -11,13 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from bot.rasa_api import valid_conversation_id
 from bot.web.config import WebConfig
 
 MAX_BODY_BYTES = 32 * 1024
 MAX_TEXT = 2000  # question and answer are cut to this length
 MAX_COMMENT = 1000
 FIELDS = {"sender_id", "question", "answer", "measure_id", "rating", "comment"}
-SENDER_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 MEASURE_RE = re.compile(r"^[a-z0-9-]{1,64}$")
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def validate_feedback(body: Any) -> FeedbackIn:
     if isinstance(rating, bool) or rating not in (1, -1) or not isinstance(rating, int):
         raise FeedbackError(f"{BAD_REQUEST} De beoordeling moet 1 of -1 zijn.")
     sender = body.get("sender_id")
-    if not isinstance(sender, str) or not SENDER_RE.match(sender):
+    if not valid_conversation_id(sender):
         raise FeedbackError(f"{BAD_REQUEST} Het gesprek is onbekend (sender_id ontbreekt of is ongeldig).")
     measure = body.get("measure_id")
     if measure is not None and (not isinstance(measure, str) or not MEASURE_RE.match(measure)):

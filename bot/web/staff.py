@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import secrets
+from dataclasses import dataclass, field
 from typing import Optional
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot.rasa_api import RasaClient, RasaError, Turn
 from bot.web.config import WebConfig
-from bot.web.rasa_client import QuestionCheck, check_question
 from bot.web.security import (
     STAFF_COOKIE,
     STAFF_COOKIE_PATH,
@@ -39,6 +41,39 @@ def _render(request: Request, name: str, context: dict, status_code: int = 200) 
 def _login_page(request: Request, error: Optional[str] = None) -> Response:
     closed = not _config(request).staff_token
     return _render(request, "staff_login.html", {"error": error, "closed": closed}, status_code=401)
+
+
+# ----------------------------------------------------------------------------- question tester
+@dataclass
+class QuestionCheck:
+    question: str
+    sender_id: str
+    intent: Optional[str] = None
+    confidence: Optional[float] = None
+    ranking: list[dict] = field(default_factory=list)
+    entities: list[dict] = field(default_factory=list)
+    turn: Optional[Turn] = None
+    errors: list[str] = field(default_factory=list)
+
+
+def check_question(config: WebConfig, question: str) -> QuestionCheck:
+    """Parse the question and ask it in a fresh conversation; errors are collected, not raised."""
+    result = QuestionCheck(question=question, sender_id=f"staff-{secrets.token_hex(8)}")
+    with RasaClient(config.rasa_url, config.rasa_token, timeout=config.rasa_timeout) as rasa:
+        try:
+            parsed = rasa.parse(question)
+            intent = parsed.get("intent") or {}
+            result.intent = intent.get("name")
+            result.confidence = intent.get("confidence")
+            result.ranking = list(parsed.get("intent_ranking") or [])[:5]
+            result.entities = list(parsed.get("entities") or [])
+        except RasaError as exc:
+            result.errors.append(f"Intentie bepalen mislukt: {exc}")
+        try:
+            result.turn = rasa.say(result.sender_id, question)
+        except RasaError as exc:
+            result.errors.append(f"Antwoord ophalen mislukt: {exc}")
+    return result
 
 
 # ----------------------------------------------------------------------------- data for the page

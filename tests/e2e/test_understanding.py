@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.evaluation.client import BotClient
+from bot.dialogue.guidance import GUIDANCE_QUESTIONS
 from bot.evaluation.conversations import conversation_lines, run_conversations
-from bot.evaluation.questions import load_questions
-from bot.evaluation.scoring import Scores, summary_lines
-from bot.guidance import GUIDANCE_QUESTIONS
+from bot.evaluation.questions import load_question_set
+from bot.evaluation.runner import run_set
+from bot.evaluation.scoring import DECLINE, MEASURE, summary_lines
+from bot.rasa_api import RasaClient
 
 HERE = Path(__file__).resolve().parent.parent
 GUIDANCE = {"start_guidance", "inform"}
@@ -21,7 +22,8 @@ DECLINED = {"out_of_scope", "oos_federal", "oos_other_region", "oos_personal_dat
 
 @pytest.fixture(scope="module")
 def client(stack):
-    return BotClient(stack.rasa_url, stack.rasa_token)
+    with RasaClient(stack.rasa_url, stack.rasa_token) as rasa:
+        yield rasa
 
 
 def test_every_test_story_runs_end_to_end(stack, client):
@@ -38,7 +40,7 @@ def test_every_test_story_runs_end_to_end(stack, client):
             if "user" not in step:
                 continue
             text, label = step["user"].strip(), step["intent"]
-            turn = client.say(text, sender=sender)
+            turn = client.say(sender, text)
             if client.parse(text)["intent"]["name"] == label:
                 continue
             if label.startswith("ask_") and turn.measures:
@@ -46,20 +48,18 @@ def test_every_test_story_runs_end_to_end(stack, client):
             if label in DECLINED and not turn.measures and turn.texts:
                 continue
             if label in GUIDANCE and (turn.aspect == "recommendation"
-                                      or any(q in turn.answer for q in GUIDANCE_QUESTIONS.values())):
+                                      or any(q in turn.text for q in GUIDANCE_QUESTIONS.values())):
                 continue
             misses.append((story["story"], text, label))
     assert not misses
 
 
 def test_question_set_accuracy(client):
-    questions = load_questions(HERE / "evaluation" / "questions.yml")
-    scores = Scores([(q, client.say(q.question)) for q in questions])
-    print("\n".join(summary_lines(scores)))
-    in_scope, in_total = scores.accuracy(True)
-    declined, oos_total = scores.accuracy(False)
-    assert in_scope / in_total >= 0.92
-    assert declined / oos_total >= 0.90
+    results = run_set(client, load_question_set(HERE / "evaluation" / "questions.yml"))
+    print("\n".join(summary_lines(results)))
+    in_scope, declined = results.rate(MEASURE), results.rate(DECLINE)
+    assert in_scope["hits"] / in_scope["total"] >= 0.92
+    assert declined["hits"] / declined["total"] >= 0.90
 
 
 def test_multi_turn_conversations_keep_context(client):

@@ -35,7 +35,8 @@ def test_minimal_feedback(client, database_url):
 
 @pytest.mark.parametrize("change", [
     {"rating": 0}, {"rating": 2}, {"rating": "1"}, {"rating": True}, {"rating": 1.0}, {"rating": None},
-    {"sender_id": ""}, {"sender_id": None}, {"sender_id": 5}, {"sender_id": "a b"}, {"sender_id": "x" * 200},
+    {"sender_id": ""}, {"sender_id": None}, {"sender_id": 5}, {"sender_id": "a\nb"}, {"sender_id": "a\x00b"},
+    {"sender_id": "   "}, {"sender_id": "x" * 256},
     {"measure_id": "Telewerk!"}, {"measure_id": 3}, {"question": ["a"]}, {"answer": {"a": 1}},
     {"comment": 12}, {"comment": "x" * (MAX_COMMENT + 1)}, {"extra": "field"},
 ])
@@ -81,3 +82,10 @@ def test_long_question_and_answer_are_cut(client, database_url):
 
 def test_get_is_not_allowed(client):
     assert client.get("/api/feedback").status_code == 405
+
+
+@pytest.mark.parametrize("sender", ["x" * 255, "gesprek 12 – é", "7"])
+def test_feedback_takes_every_conversation_id_the_channels_take(client, database_url, sender):
+    response = client.post("/api/feedback", json={"sender_id": sender, "rating": 1})
+    assert response.status_code == 201
+    assert stored(database_url)[0][0] == sender

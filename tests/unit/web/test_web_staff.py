@@ -155,7 +155,7 @@ class FakeRasa(BaseHTTPRequestHandler):
                      {"recipient_id": body["sender"],
                       "custom": {"data": {"measures": [{"id": "telewerk", "title": "Actieplan telewerk",
                                                         "source_url": "javascript:alert(1)"}],
-                                          "aspect": "amount"}}}]
+                                          "aspect": "amount", "next_step": "aanvragen"}}}]
         raw = json.dumps(reply).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -196,6 +196,19 @@ def test_question_tester(config, fake_rasa):
     paths = [c[0] for c in FakeRasa.calls]
     assert paths == ["/model/parse", "/webhooks/rest/webhook"]
     assert FakeRasa.calls[1][2]["sender"].startswith("staff-")
+    assert "next_step" in html and "<code>\"aanvragen\"</code>" in html  # new payload keys are shown too
+
+
+def test_question_tester_with_a_wrong_rasa_token(config, fake_rasa):
+    from dataclasses import replace
+
+    from bot.web.app import create_app
+
+    client = Client(create_app(replace(config, rasa_url=fake_rasa, rasa_token="wrong")))
+    client.post("/staff/login", data={"token": STAFF_TOKEN})
+    html = client.post("/staff", data={"vraag": "Wat is telewerk?"}).text
+    assert "Intentie bepalen mislukt: Het token ontbreekt of is fout" in html
+    assert 'class="measure-id">telewerk<' in html  # the answer still comes through
 
 
 def test_question_tester_reports_unreachable_rasa(staff_client):
