@@ -36,6 +36,13 @@ def load_vocabulary(path: Path) -> Vocabulary:
     return Vocabulary(raw["target_groups"], raw["interests"], raw["aspects"], raw["declines"])
 
 
-@lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    return load_vocabulary(catalogue_dir() / "vocabulary.yml")
+    """The vocabulary file as it is now: a staff edit plus `catalogue load` reaches a running
+    server without a restart."""
+    path = catalogue_dir() / "vocabulary.yml"
+    return _load_cached(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _load_cached(path: Path, _mtime_ns: int) -> Vocabulary:
+    return load_vocabulary(path)

@@ -32,7 +32,7 @@ from bot.dialogue.guidance import (
     no_measure_reply,
     recommendation_reply,
 )
-from bot.dialogue.replies import CHAT, DECLINES, FEDERAL_PART, OPINION_YIELD, Reply, button
+from bot.dialogue.replies import CHAT, DECLINES, FRAMING, Reply, button
 from bot.dialogue.turn import DECLINE_INTENTS, FOLLOWUP_INTENT, INFORM_INTENT, Turn, intent_for_measure
 from bot.nlu import outputs
 
@@ -44,10 +44,11 @@ ITEM_WEIGHT = 0.6  # times the best item score of the measure
 CONTEXT_WEIGHT = 0.6  # the measure in context, for a follow-up
 
 SURE_DECLINE = 0.75  # an out-of-scope verdict this sure is kept unless a measure is named
-MIN_EVIDENCE = 0.35  # a first candidate below this is not placed: ask back
-TIE_MARGIN = 0.08  # the first two candidates closer than this: ask which one
+MIN_EVIDENCE = 0.35  # a first candidate below this is not placed: ask back...
+ITEM_PLACE = 0.15  # ...unless an answer item matches this well (score times coverage)
+TIE_MARGIN = 0.01  # the first two candidates closer than this are really tied: ask which one
 RUNNER_UP_SHARE = 0.5  # a runner-up with at least this share of the first one's score is offered
-ITEM_GOOD = 0.35  # an answer item at least this good is the answer; else the overview
+ITEM_GOOD = 0.2  # an answer item at least this good is the answer; else the overview
 UNSURE_TOPIC_SWITCH = 0.6  # a measure intent below this does not pull a follow-up from its context
 MISSES_BEFORE_HANDOFF = 2
 SURE_CHAT = 0.6  # a greeting, thanks or goodbye this sure gets its reply when no measure is placed
@@ -89,7 +90,8 @@ class Plan:
 @dataclass
 class Evidence:
     scores: Dict[str, float] = field(default_factory=dict)
-    named: Dict[str, float] = field(default_factory=dict)  # measure -> name confidence
+    named: Dict[str, float] = field(default_factory=dict)  # measure -> name weight
+    exact_named: bool = False  # a specific measure or instrument is named as typed
     follow_up: bool = False
 
     def ranked(self) -> List[Tuple[str, float]]:
@@ -118,6 +120,11 @@ def weigh(turn: Turn, outline: queries.Outline) -> Evidence:
         evidence.named = _named_measures(turn, outline)
         for measure, weight in evidence.named.items():
             evidence.scores[measure] += weight
+        evidence.exact_named = any(
+            confidence >= 1.0
+            for kind in (outputs.MEASURE, outputs.INSTRUMENT)
+            for value, confidence in turn.named(kind).items()
+            )
     if enabled("items"):
         best: Dict[str, float] = {}
         for item in turn.items:
@@ -160,20 +167,21 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
     candidates = tuple(m for m, _ in ranked)
     top = ranked[0][1] if ranked else 0.0
 
-    prefix = ""
+    framing = ""
     if turn.intent in DECLINE_INTENTS:
-        yields = enabled("oos_yields") and (
-            evidence.named or (turn.confidence < SURE_DECLINE and top >= MIN_EVIDENCE))
-        if not yields:
+        if not _yields(turn, evidence, top):
             return Plan(Reply(DECLINES.get(turn.intent, DECLINES["out_of_scope"])), "decline",
                         candidates=candidates, reason=turn.intent)
-        prefix = {"oos_opinion": OPINION_YIELD}.get(turn.intent, "")
+        framing = turn.intent
     elif turn.intent == INFORM_INTENT and not evidence.named and top < MIN_EVIDENCE:
         return _guide(session, turn, candidates)
     elif turn.intent in CHAT and turn.confidence >= SURE_CHAT and not evidence.named:
         return Plan(CHAT[turn.intent], "chat")
 
     if top < MIN_EVIDENCE:
+        placed = _placed_by_item(session, turn)
+        if placed is not None:
+            return _answer_item(session, turn, placed, candidates)
         if turn.intent == FOLLOWUP_INTENT and not turn.context_measure:
             return Plan(no_measure_reply(session, candidates), "no_context", candidates=candidates)
         return _not_placed(session, turn, candidates)
@@ -185,11 +193,30 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
     if len(ranked) > 1 and ranked[1][1] >= RUNNER_UP_SHARE * top:
         runner_up = ranked[1][0]
     plan = _answer_measure(session, turn, ranked[0][0], runner_up, candidates)
-    if turn.intent == "oos_federal":
-        plan.reply.text = f"{plan.reply.text}\n{FEDERAL_PART}"
-    if prefix:
-        plan.reply.text = f"{prefix} {plan.reply.text}"
+    if framing in FRAMING:
+        plan.reply.text = FRAMING[framing].format(answer=plan.reply.text)
     return plan
+
+
+def _yields(turn: Turn, evidence: Evidence, top: float) -> bool:
+    """Whether an out-of-scope verdict gives way to a measure: one named as typed, or, when
+    the verdict is not sure, one the evidence places."""
+    if not enabled("oos_yields"):
+        return False
+    if evidence.exact_named:
+        return True
+    return turn.confidence < SURE_DECLINE and top >= MIN_EVIDENCE
+
+
+def _placed_by_item(session: Session, turn: Turn) -> Optional[queries.ItemRecord]:
+    """A message the classifier could not place, whose words match one answer item well:
+    the typical situation of a measure told in other words."""
+    if not (turn.items and enabled("items")):
+        return None
+    best = turn.items[0]
+    if best.score * turn.coverage < ITEM_PLACE:
+        return None
+    return queries.items_by_id(session).get(best.id)
 
 
 def _answer_measure(session: Session, turn: Turn, measure: str, runner_up: Optional[str],

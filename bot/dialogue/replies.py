@@ -51,15 +51,17 @@ def button(title: str, intent: str, **entities: str) -> Dict[str, str]:
     return {"title": title, "payload": f"/{intent}{json.dumps(slots) if slots else ''}"}
 
 
-# Added to an answer about a Flemish measure when the question also asked a federal part.
-FEDERAL_PART = (
-    "Je vraag gaat deels over een federale regel (bijvoorbeeld je uitkering of de RSZ). Die "
-    "beantwoord ik niet: kijk op https://www.rva.be of vraag het aan je vakbond of "
-    "uitbetalingsinstelling."
-)
-
-# Put in front of an answer to a question that also asked the bot's opinion.
-OPINION_YIELD = "Ik geef geen mening, wel de feiten."
+# An answer to a question the classifier put out of scope but that named a measure: what the
+# bot does not do, then the facts about the measure.
+FRAMING = {
+    "oos_opinion": "Ik geef geen mening, wel de feiten. {answer}",
+    "oos_personal_data": "Ik kan je persoonlijke dossier niet inkijken. Dit geldt in het algemeen: {answer}",
+    "oos_federal": (
+        "{answer}\nGaat je vraag ook over een federale regel (bijvoorbeeld je uitkering of de "
+        "RSZ)? Die beantwoord ik niet: kijk op https://www.rva.be of vraag het aan je vakbond of "
+        "uitbetalingsinstelling."
+    ),
+}
 
 # What the bot says when it declines, per out-of-scope intent: what it cannot do, and where to go.
 DECLINES = {

@@ -34,6 +34,7 @@ class Turn:
     ranking: Tuple[Tuple[str, float], ...] = ()  # (intent, confidence), best first
     entities: Tuple[Mapping[str, Any], ...] = ()
     items: Tuple[ItemScore, ...] = ()  # the ranker's best items per measure, best first
+    coverage: float = 0.0  # share of the message's words the answer items know
     context_measure: Optional[str] = None  # the measure of the previous answer
     context_instrument: Optional[str] = None
     misses: int = 0  # messages in a row the bot could not place
@@ -44,8 +45,8 @@ class Turn:
         intent = parse.get("intent") or {}
         ranking = tuple((r.get("name"), float(r.get("confidence") or 0.0))
                         for r in parse.get("intent_ranking") or [] if r.get("name"))
-        items = tuple(ItemScore(i["id"], i["measure"], float(i["score"]))
-                      for i in parse.get(outputs.ANSWER_ITEMS) or [])
+        ranker = parse.get(outputs.ANSWER_ITEMS) or {}
+        items = tuple(ItemScore(i["id"], i["measure"], float(i["score"])) for i in ranker.get("ranked") or [])
         return cls(
             text=parse.get("text") or "",
             intent=intent.get("name"),
@@ -53,6 +54,7 @@ class Turn:
             ranking=ranking,
             entities=tuple(parse.get("entities") or ()),
             items=items,
+            coverage=float(ranker.get("coverage") or 0.0),
             context_measure=slots.get("measure"),
             context_instrument=slots.get("instrument"),
             misses=int(slots.get("misses") or 0),

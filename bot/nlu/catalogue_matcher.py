@@ -31,9 +31,9 @@ from bot.catalogue import queries
 from bot.catalogue.vocabulary import vocabulary
 from bot.nlu.catalogue_index import entities, phrase_index, vocabulary_phrases
 from bot.nlu.catalogue_watch import CatalogueWatch
-from bot.nlu.item_index import ItemIndex, item_words
+from bot.nlu.item_index import ItemIndex
 from bot.nlu.outputs import ANSWER_ITEMS
-from bot.nlu.phrase_matcher import PhraseIndex
+from bot.nlu.phrase_matcher import PhraseIndex, stemmed_dictionary
 
 
 class _CatalogueComponent(GraphComponent):
@@ -116,15 +116,16 @@ class AnswerItemRanker(_CatalogueComponent):
         return {"refresh_seconds": 5.0, "per_measure": 3}
 
     def _build(self, session, nlp: Language) -> ItemIndex:
-        return ItemIndex(queries.answer_items(session), _lemmatiser(nlp))
+        return ItemIndex(queries.answer_items(session), _lemmatiser(nlp), stemmed_dictionary(nlp))
 
     def _fallback(self, nlp: Language) -> ItemIndex:
         return ItemIndex((), _lemmatiser(nlp))
 
     def _annotate(self, message: Message, doc: Doc, index: ItemIndex) -> None:
-        words = item_words(_lemmas(doc))
+        words = index.terms(_lemmas(doc))
         ranked = index.best_per_measure(words, int(self._config.get("per_measure", 3)))
-        message.set(ANSWER_ITEMS, [item.as_dict() for item in ranked], add_to_output=True)
+        message.set(ANSWER_ITEMS, {"coverage": round(index.coverage(words), 4),
+                                   "ranked": [item.as_dict() for item in ranked]}, add_to_output=True)
 
 
 def _lemmas(doc: Doc) -> List[str]:

@@ -7,18 +7,22 @@ they tell the items of one measure apart.
 
 A score is normalised by the weight of the message's words that the items know at all
 (the sum of their idf), so it reads as "how much of what the message says, this item says";
-it is comparable across messages, which a raw BM25 score is not.
+it is comparable across messages, which a raw BM25 score is not. The coverage of a message
+is the share of its words' weight that the items know (a word no item has weighs as much as
+the rarest known word): an English or off-topic message has a low coverage, however well
+its one known word matches.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterable, List, Sequence, Tuple
+from typing import AbstractSet, Callable, Dict, Iterable, List, Sequence, Tuple
 
 import bm25s
 import numpy as np
 
 from bot.catalogue.queries import ItemRecord
 from bot.catalogue.text import normalize, stem
+from bot.nlu.typos import TypoFixer
 
 # Function words that say nothing about which item is meant. Question words and negations
 # are not here: "hoeveel", "wie", "wanneer", "niet", "geen" separate the items of one measure.
@@ -55,11 +59,13 @@ def item_words(lemmas: Iterable[str]) -> List[str]:
 class ItemIndex:
     """BM25 over the answer items of one catalogue version."""
 
-    def __init__(self, items: Sequence[ItemRecord], lemmatise: Lemmatise, k1: float = 1.2, b: float = 0.75):
+    def __init__(self, items: Sequence[ItemRecord], lemmatise: Lemmatise,
+                 dictionary: AbstractSet[str] = frozenset(), k1: float = 1.2, b: float = 0.3):
         self.items = list(items)
         self._lemmatise = lemmatise
         corpus = [item_words(lemmatise(self._document(item))) for item in self.items]
         self._vocabulary = {word for words in corpus for word in words}
+        self._typos = TypoFixer(self._vocabulary, dictionary)
         self._idf = self._inverse_document_frequencies(corpus)
         self._bm25 = bm25s.BM25(k1=k1, b=b)
         if self.items:
@@ -78,9 +84,21 @@ class ItemIndex:
         # The same idf as BM25's Lucene variant, so the normaliser matches the scores.
         return {w: float(np.log(1 + (count - f + 0.5) / (f + 0.5))) for w, f in frequency.items()}
 
+    def terms(self, lemmas: Iterable[str]) -> List[str]:
+        """The BM25 terms of a message's lemmas, mistyped words read as the known ones."""
+        return self._typos.fix(item_words(lemmas))
+
     def words(self, text: str) -> List[str]:
         """The BM25 terms of a text, lemmatised with the index's pipeline."""
-        return item_words(self._lemmatise(text))
+        return self.terms(self._lemmatise(text))
+
+    def coverage(self, words: Sequence[str]) -> float:
+        distinct = list(dict.fromkeys(words))
+        if not distinct or not self._idf:
+            return 0.0
+        unknown_weight = max(self._idf.values())
+        known = sum(self._idf[w] for w in distinct if w in self._vocabulary)
+        return known / (known + unknown_weight * sum(w not in self._vocabulary for w in distinct))
 
     def rank(self, words: Sequence[str]) -> List[Tuple[ItemRecord, float]]:
         """Every item with a score above zero, best first; scores normalised (see module)."""

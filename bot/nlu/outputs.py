@@ -11,5 +11,6 @@ DECLINE_CUE = "afwijzing"
 # An answer item chosen with a button (`/ask_followup{"item": "..."}`).
 ITEM = "item"
 
-# The answer item ranker: [{"id", "measure", "score"}], the best few per measure, best first.
+# The answer item ranker: {"coverage": share of the message's words the items know,
+# "ranked": [{"id", "measure", "score"}], the best few per measure, best first}.
 ANSWER_ITEMS = "answer_items"

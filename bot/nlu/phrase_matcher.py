@@ -62,6 +62,13 @@ def dictionary_words(nlp: Language) -> AbstractSet[str]:
     return frozenset(plain.union(normalize(w) for w in lemmas - plain))
 
 
+@lru_cache(maxsize=2)
+def stemmed_dictionary(nlp: Language) -> AbstractSet[str]:
+    """The stems of the lookup table's lemmas: a message word whose stem is among them is a
+    Dutch word, no typo."""
+    return frozenset(stem(w) for w in dictionary_words(nlp))
+
+
 class PhraseIndex:
     """An index of phrases, built once, matched against many messages.
 
