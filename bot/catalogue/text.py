@@ -85,27 +85,6 @@ def match_key(normalized: str) -> str:
     return "".join(stem(t) for t in normalized.split())
 
 
-def osa_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance; returns limit + 1 when above limit."""
-    if a == b:
-        return 0
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1] if prev[-1] <= limit else limit + 1
-
-
 def typo_limit(key: str) -> int:
     """Edits allowed for a fuzzy match of `key`: none below 5 characters."""
     if len(key) < 5:

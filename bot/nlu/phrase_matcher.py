@@ -18,8 +18,9 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from bot.catalogue.text import normalize, osa_distance, stem, typo_limit
+from bot.catalogue.text import normalize, stem
 from bot.nlu.pipeline import lemmatizer
+from bot.nlu.typos import TypoFixer
 
 
 @dataclass(frozen=True)
@@ -101,35 +102,9 @@ class PhraseIndex:
             if known is None or known.weight < phrase.weight:
                 same[(phrase.entity, phrase.value)] = phrase
         self.stems = set(self.words.values())
-        self.dictionary = dictionary_words(self.nlp)
-        self._typos: Dict[str, str] = {}  # message word -> stem of the closest phrase word
-
-    def _normalise(self, word: str) -> Tuple[str, bool]:
-        """The stem of the phrase word that `word` stands for, and whether it needed no typo fix."""
-        key = stem(word)
-        if key in self.stems:
-            return key, True
-        if word not in self._typos:
-            limit = typo_limit(word) if word not in self.dictionary else 0
-            best, best_distance = key, limit + 1
-            for written, written_stem in self.words.items() if limit else ():
-                # Short phrase words are never typo targets: "lukt" (lemma "lukken") is not "luik".
-                allowed = min(limit, typo_limit(written))
-                if not allowed:
-                    continue
-                distance = osa_distance(word, written, allowed)
-                # Stems too, so a typo on top of a spelling variant (cheque/check) is forgiven;
-                # short stems ("wil", "wal") get no such leeway. osa_distance says "too far"
-                # as limit + 1, so each distance is judged against its own limit.
-                stem_allowed = min(allowed, typo_limit(key), typo_limit(written_stem))
-                stem_distance = osa_distance(key, written_stem, stem_allowed) if stem_allowed else None
-                if stem_distance is not None and stem_distance <= stem_allowed:
-                    distance = min(distance, stem_distance)
-                if distance <= allowed and distance < best_distance:
-                    best, best_distance = written_stem, distance
-            self._typos[word] = best
-        best = self._typos[word]
-        return best, best == key
+        # A typo may sit on top of a spelling variant (cheque/check): stems are targets too.
+        self._target_stems = {**{s: s for s in self.stems}, **self.words}
+        self._typos = TypoFixer(self._target_stems, dictionary_words(self.nlp))
 
     def doc(self, text: str) -> Doc:
         """The lemmatised doc of `text` as `match_doc` expects it (lower case, as SpacyNLP
@@ -139,11 +114,22 @@ class PhraseIndex:
     def match(self, text: str) -> List[Found]:
         return self.match_doc(self.doc(text))
 
+    def _normalised(self, words: Sequence[str]) -> List[Tuple[str, bool]]:
+        """The phrase-word stem each message word stands for, and whether it needed no typo fix."""
+        keys = [stem(word) for word in words]
+        unknown = [i for i, key in enumerate(keys) if key not in self.stems]
+        fixed = self._typos.fix([words[i] for i in unknown])
+        out = [(key, True) for key in keys]
+        for i, target in zip(unknown, fixed):
+            if target != words[i]:
+                out[i] = (self._target_stems[target], False)
+        return out
+
     def match_doc(self, doc: Doc) -> List[Found]:
         tokens = _lemma_words(doc)
         if not tokens:
             return []
-        normalised = [self._normalise(key) for key, _, _ in tokens]
+        normalised = self._normalised([word for word, _, _ in tokens])
         doc = Doc(self.vocab, words=[key for key, _ in normalised])
         spans = self.matcher(doc, as_spans=True)
         found: List[Found] = []

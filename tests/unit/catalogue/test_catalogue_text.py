@@ -1,6 +1,6 @@
 import pytest
 
-from bot.catalogue.text import match_key, normalize, osa_distance, stem, tokens
+from bot.catalogue.text import match_key, normalize, stem, tokens
 
 
 @pytest.mark.parametrize(
@@ -60,17 +60,3 @@ def test_tokens_keep_offsets():
     toks = tokens(text)
     assert [t.norm for t in toks] == ["wat", "is", "de", "kmo", "portefeuille"]
     assert text[toks[3].start : toks[4].end] == "Kmo-portefeuille"
-
-
-@pytest.mark.parametrize(
-    "a, b, limit, expected",
-    [
-        ("stagebonus", "stagebonus", 2, 0),
-        ("stagebonus", "stagebnous", 2, 1),  # transposition
-        ("stagebonus", "stagbonus", 2, 1),  # deletion
-        ("stagebonus", "xxxxxxxxxx", 2, 3),  # above limit -> limit + 1
-        ("abc", "abcdef", 1, 2),
-    ],
-)
-def test_osa_distance(a, b, limit, expected):
-    assert osa_distance(a, b, limit) == expected
