@@ -12,7 +12,7 @@ made of each message, so the server holds the lemma tables once.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,13 +25,13 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from bot.catalogue import queries
 from bot.catalogue.vocabulary import vocabulary
 from bot.nlu.catalogue_index import entities, phrase_index, vocabulary_phrases
 from bot.nlu.catalogue_watch import CatalogueWatch
-from bot.nlu.item_index import ItemIndex
+from bot.nlu.item_index import ItemIndex, question_span
 from bot.nlu.outputs import ANSWER_ITEMS
 from bot.nlu.phrase_matcher import PhraseIndex, stemmed_dictionary
 
@@ -123,13 +123,15 @@ class AnswerItemRanker(_CatalogueComponent):
 
     def _annotate(self, message: Message, doc: Doc, index: ItemIndex) -> None:
         words = index.terms(_lemmas(doc))
-        ranked = index.best_per_measure(words, int(self._config.get("per_measure", 3)))
+        start, _ = question_span(doc.text)
+        question = index.terms(_lemmas(t for t in doc if t.idx >= start))
+        ranked = index.best_per_measure(words, question, int(self._config.get("per_measure", 3)))
         message.set(ANSWER_ITEMS, {"coverage": round(index.coverage(words), 4),
                                    "ranked": [item.as_dict() for item in ranked]}, add_to_output=True)
 
 
-def _lemmas(doc: Doc) -> List[str]:
-    return [token.lemma_ or token.text for token in doc]
+def _lemmas(tokens: Iterable[Token]) -> List[str]:
+    return [token.lemma_ or token.text for token in tokens]
 
 
 def _lemmatiser(nlp: Language):

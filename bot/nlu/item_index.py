@@ -5,6 +5,9 @@ the lemmas of the Dutch pipeline, accent-free and stemmed, so "opleidingen" meet
 "opleiding" and "cheques" meets "check". Question words ("hoeveel", "wie", "wanneer") stay:
 they tell the items of one measure apart.
 
+A long message tells a situation and then asks something: the question sentences weigh as
+much as the whole message (QUESTION_WEIGHT), so the situation's words do not drown the question.
+
 A score is normalised by the weight of the message's words that the items know at all
 (the sum of their idf), so it reads as "how much of what the message says, this item says";
 it is comparable across messages, which a raw BM25 score is not. The coverage of a message
@@ -14,6 +17,7 @@ its one known word matches.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import AbstractSet, Callable, Dict, Iterable, List, Sequence, Tuple
 
@@ -34,6 +38,19 @@ STOPWORDS = frozenset(
 )
 
 Lemmatise = Callable[[str], List[str]]
+QUESTION_WEIGHT = 0.5
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def question_span(text: str) -> Tuple[int, int]:
+    """The character span from the first sentence that asks something (ends with "?") to the
+    end; the last sentence when none does."""
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    sentences = [(a, b) for a, b in zip(starts, starts[1:] + [len(text)]) if text[a:b].strip()]
+    if not sentences:
+        return 0, len(text)
+    asking = [a for a, b in sentences if text[a:b].rstrip().endswith("?")]
+    return (asking[0] if asking else sentences[-1][0]), len(text)
 
 
 @dataclass(frozen=True)
@@ -110,11 +127,25 @@ class ItemIndex:
         order = np.argsort(-scores, kind="stable")
         return [(self.items[i], float(scores[i]) / weight) for i in order if scores[i] > 0]
 
-    def best_per_measure(self, words: Sequence[str], per_measure: int = 3) -> List[ScoredItem]:
+    def rank_message(self, words: Sequence[str], question: Sequence[str]) -> List[Tuple[ItemRecord, float]]:
+        """Items ranked on the whole message and on its question part (see QUESTION_WEIGHT)."""
+        whole = self.rank(words)
+        if list(question) == list(words):
+            return whole
+        scores: Dict[str, float] = {}
+        by_id = {}
+        for share, ranked in ((1 - QUESTION_WEIGHT, whole), (QUESTION_WEIGHT, self.rank(question))):
+            for item, score in ranked:
+                scores[item.id] = scores.get(item.id, 0.0) + share * score
+                by_id[item.id] = item
+        return sorted(((by_id[i], score) for i, score in scores.items()), key=lambda pair: -pair[1])
+
+    def best_per_measure(self, words: Sequence[str], question: Sequence[str],
+                         per_measure: int = 3) -> List[ScoredItem]:
         """The best `per_measure` items of every measure with a match, best first."""
         kept: Dict[str, int] = {}
         out: List[ScoredItem] = []
-        for item, score in self.rank(words):
+        for item, score in self.rank_message(words, question):
             if kept.get(item.measure_id, 0) < per_measure:
                 kept[item.measure_id] = kept.get(item.measure_id, 0) + 1
                 out.append(ScoredItem(item.id, item.measure_id, score))
