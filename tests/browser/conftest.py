@@ -55,15 +55,16 @@ def _watch(page, problems: PageProblems) -> None:
 
 @pytest.fixture
 def new_page(browser, stack):
-    """`new_page(width=1280, height=900)`: a page in a fresh context (own sessionStorage, cookies).
+    """`new_page(width=1280, height=900, bypass_csp=False)`: a page in a fresh context (own
+    sessionStorage, cookies). bypass_csp lets a test inject a script of its own (axe-core).
 
     The test fails afterwards if any page had a script error or a CSP violation.
     """
     contexts, problems = [], PageProblems()
 
-    def make(width: int = 1280, height: int = 900):
+    def make(width: int = 1280, height: int = 900, bypass_csp: bool = False):
         context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-BE",
-                                      base_url=stack.web_url)
+                                      base_url=stack.web_url, bypass_csp=bypass_csp)
         context.set_default_timeout(ANSWER_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()

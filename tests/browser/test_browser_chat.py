@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 HTTP_HREF = re.compile(r"^https?://")
+SOURCE_LINE = re.compile(r"Bron( [^:\n]*)?:")  # "Bron:", "Bron (zonder datum):", "Bron van 20 december 2021:"
 XSS = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 
 
@@ -14,7 +15,7 @@ def test_question_answer_with_source_and_quick_reply(chat, artifacts):
     page = c.page
     c.ask("Wat is Alle hens aan dek?")
     answer = c.log.locator(".msg-bot").last
-    expect(answer).to_contain_text("Bron:")
+    expect(answer).to_contain_text(SOURCE_LINE)
     # The source URL inside the text is a real link, opened safely in a new tab.
     link = answer.locator("a").first
     assert HTTP_HREF.match(link.get_attribute("href"))
@@ -48,41 +49,6 @@ def test_markup_in_a_message_is_shown_as_text(chat):
     expect(c.log.locator(".msg-user .msg-text").last).to_have_text(XSS)
     assert c.log.locator("script, img").count() == 0
     assert c.page.evaluate("typeof window.__pwned") == "undefined"
-
-
-def test_keyboard_only(chat):
-    c = chat()
-    page = c.page
-    assert c.log.get_attribute("role") == "log" and c.log.get_attribute("aria-live") == "polite"
-    page.locator("body").focus()
-    focused = []
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        focused.append(page.evaluate("document.activeElement.id || document.activeElement.textContent"))
-        if focused[-1] == "chat-input":
-            break
-    assert focused[-1] == "chat-input", focused
-    assert "Help me kiezen" in focused  # quick replies are reachable with Tab
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline not in ("", "none")  # visible focus
-    before = c.bot_count()
-    page.keyboard.type("Wat is telewerk?")
-    page.keyboard.press("Enter")
-    c.wait_for_bot(before)
-    expect(c.log.locator(".msg-user .msg-text").last).to_have_text("Wat is telewerk?")
-    assert page.evaluate("document.activeElement.id") == "chat-input"
-    # A quick reply works with the keyboard too: Shift+Tab back into the answer, Enter.
-    last_group = c.log.locator(".quick-replies").last
-    expected = last_group.get_by_role("button").last.inner_text()
-    for _ in range(15):
-        page.keyboard.press("Shift+Tab")
-        if page.evaluate("document.activeElement.textContent") == expected:
-            break
-    assert page.evaluate("document.activeElement.textContent") == expected
-    before = c.bot_count()
-    page.keyboard.press("Enter")
-    c.wait_for_bot(before)
-    expect(c.log.locator(".msg-user .msg-text").last).to_have_text(expected)
 
 
 def test_guided_path(chat):

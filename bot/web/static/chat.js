@@ -7,6 +7,9 @@
   var SESSION_KEY = "ahad-chat-session";
   var GREETING = "/greet";
   var ANSWER_TIMEOUT_MS = 20000;
+  var CONNECTED = "Verbonden met de chatbot.";
+  var RECONNECTING = "Even geduld: de chatbot start opnieuw op. Je bericht wordt verstuurd zodra hij terug is.";
+  var SENT_AFTER_RECONNECT = "Verbonden met de chatbot. Je bericht is verstuurd.";
   var URL_RE = /https?:\/\/[^\s<>"']+/g;
   var THUMB_PATH = "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06" +
     "L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05" +
@@ -23,7 +26,9 @@
   var sessionId = loadSessionId();
   var socket = null;
   var confirmed = false;      // session_confirm received on the current connection
-  var queue = [];             // user_uttered payloads waiting for session_confirm
+  var queue = [];             // {payload, typed} waiting for session_confirm
+  var inFlight = [];          // queue items sent on this connection that got no bot message yet
+  var reconnecting = false;   // the connection was lost and session_confirm has not come back
   var turn = newTurn("");     // the current question and the bot messages answering it
   var typing = null;          // the "typing" indicator element
   var answerTimer = null;
@@ -97,8 +102,12 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function setStatus(text) {
-    if (statusLine) { statusLine.textContent = text; }
+  /* One polite live region: the connection state, and the "even geduld" notice while Rasa is away. */
+  function setStatus(text, notice) {
+    // Rewriting the same text would make some screen readers repeat it at every reconnect try.
+    if (!statusLine || statusLine.textContent === text) { return; }
+    statusLine.textContent = text;
+    statusLine.classList.toggle("chat-status-notice", Boolean(notice));
   }
 
   function newTurn(question) {
@@ -123,18 +132,21 @@
     });
     if (!valid.length) { return; }
     var group = el("div", "quick-replies");
+    var chosen = false;
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Kies een antwoord");
     valid.forEach(function (b) {
       var button = el("button", "quick-reply", b.title);
       button.type = "button";
       button.addEventListener("click", function () {
+        if (chosen) { return; }
+        chosen = true;
+        // aria-disabled, not disabled: the pressed button keeps keyboard focus, so Tab goes on
+        // to the answer that follows it.
         Array.prototype.forEach.call(group.querySelectorAll("button"), function (other) {
-          other.disabled = true;
+          other.setAttribute("aria-disabled", "true");
         });
         button.classList.add("chosen");
-        // The pressed button is now disabled: keep keyboard focus in the log (no on-screen keyboard).
-        log.focus({ preventScroll: true });
         send(b.payload, b.title);
       });
       group.appendChild(button);
@@ -182,7 +194,6 @@
   function thumb(className, down, label) {
     var button = el("button", "thumb " + className);
     button.type = "button";
-    button.setAttribute("aria-label", label);
     button.appendChild(thumbIcon(down));
     button.appendChild(document.createTextNode(" " + label));
     return button;
@@ -194,16 +205,14 @@
     var primary = measures.length && typeof measures[0].id === "string" ? measures[0].id : null;
     var id = "fb-" + (++counter);
 
+    // Question, optional comment, then the thumbs that send both: reading order, focus order
+    // and the order of what a person does are the same.
     var box = el("div", "feedback");
     box.setAttribute("role", "group");
-    box.setAttribute("aria-label", "Feedback over dit antwoord");
-    var row = el("div", "feedback-row");
-    row.appendChild(el("span", "feedback-question", "Was dit antwoord nuttig?"));
-    var up = thumb("thumb-up", false, "Nuttig");
-    var down = thumb("thumb-down", true, "Niet nuttig");
-    row.appendChild(up);
-    row.appendChild(down);
-    box.appendChild(row);
+    box.setAttribute("aria-labelledby", id + "-question");
+    var questionLine = el("p", "feedback-question", "Was dit antwoord nuttig?");
+    questionLine.id = id + "-question";
+    box.appendChild(questionLine);
 
     var details = el("details", "feedback-comment");
     details.appendChild(el("summary", null, "Opmerking toevoegen (niet verplicht)"));
@@ -213,10 +222,20 @@
     comment.id = id;
     comment.rows = 2;
     comment.maxLength = 1000;
+    comment.setAttribute("aria-describedby", id + "-hint");
+    var hint = el("p", "feedback-hint", "Kies daarna Nuttig of Niet nuttig om te versturen.");
+    hint.id = id + "-hint";
     details.appendChild(label);
     details.appendChild(comment);
-    details.appendChild(el("p", "feedback-hint", "Kies daarna Nuttig of Niet nuttig om te versturen."));
+    details.appendChild(hint);
     box.appendChild(details);
+
+    var row = el("div", "feedback-row");
+    var up = thumb("thumb-up", false, "Nuttig");
+    var down = thumb("thumb-down", true, "Niet nuttig");
+    row.appendChild(up);
+    row.appendChild(down);
+    box.appendChild(row);
 
     var result = el("p", "feedback-result");
     result.setAttribute("role", "status");
@@ -278,11 +297,16 @@
     }, ANSWER_TIMEOUT_MS);
   }
 
+  function stopWaiting() {
+    window.clearTimeout(answerTimer);
+    showTyping(false);
+  }
+
   // --------------------------------------------------------------------------- bot messages
   function onBotMessage(message) {
     if (!message || typeof message !== "object") { return; }
-    window.clearTimeout(answerTimer);
-    showTyping(false);
+    inFlight = [];
+    stopWaiting();
     var custom = (message.data && typeof message.data === "object") ? message.data : message;
     if (Array.isArray(custom.measures)) {
       addSources(custom.measures);
@@ -298,10 +322,17 @@
   }
 
   // --------------------------------------------------------------------------- sending
+  /* Sends what waits once Rasa confirmed the session on this connection; the answer timer
+   * starts here, so time spent waiting for a reconnect does not count. */
   function flush() {
+    var sent = 0;
     while (confirmed && socket && socket.connected && queue.length) {
-      socket.emit("user_uttered", queue.shift());
+      var item = queue.shift();
+      socket.emit("user_uttered", item.payload);
+      inFlight.push(item);
+      sent += 1;
     }
+    if (sent) { waitForAnswer(); }
   }
 
   function send(payload, shown) {
@@ -309,8 +340,7 @@
       addMessage("user", shown);
       turn = newTurn(shown);
     }
-    queue.push({ message: payload, session_id: sessionId });
-    waitForAnswer();
+    queue.push({ payload: { message: payload, session_id: sessionId }, typed: shown !== null });
     flush();
   }
 
@@ -324,9 +354,29 @@
   });
 
   // --------------------------------------------------------------------------- connection
+  /* The connection dropped or could not be made (Rasa restarting): what was sent but not
+   * answered goes again after the reconnect, before what was typed meanwhile. So a question
+   * whose answer was lost in the drop may be answered twice, but none goes unanswered. */
+  function onConnectionLost() {
+    confirmed = false;
+    reconnecting = true;
+    queue = inFlight.concat(queue);
+    inFlight = [];
+    stopWaiting();
+    setStatus(RECONNECTING, true);
+  }
+
+  function onSessionConfirmed() {
+    confirmed = true;
+    var typedMeanwhile = reconnecting && queue.some(function (item) { return item.typed; });
+    reconnecting = false;
+    flush();
+    setStatus(typedMeanwhile ? SENT_AFTER_RECONNECT : CONNECTED, false);
+  }
+
   function connect() {
     if (typeof window.io !== "function") {
-      setStatus("De chat kon niet laden. Bel VDAB gratis op 0800 30 700.");
+      setStatus("De chat kon niet laden. Bel VDAB gratis op 0800 30 700.", true);
       return;
     }
     var options = { transports: ["websocket", "polling"], tryAllTransports: true, reconnection: true };
@@ -336,19 +386,10 @@
       confirmed = false;
       socket.emit("session_request", { session_id: sessionId });
     });
-    socket.on("session_confirm", function () {
-      confirmed = true;
-      setStatus("Verbonden met de chatbot.");
-      flush();
-    });
+    socket.on("session_confirm", onSessionConfirmed);
     socket.on("bot_uttered", onBotMessage);
-    socket.on("disconnect", function () {
-      confirmed = false;
-      setStatus("De verbinding is verbroken. We proberen opnieuw te verbinden…");
-    });
-    socket.on("connect_error", function () {
-      setStatus("Geen verbinding met de chatbot. We proberen opnieuw…");
-    });
+    socket.on("disconnect", onConnectionLost);
+    socket.on("connect_error", onConnectionLost);
   }
 
   connect();
