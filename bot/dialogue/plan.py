@@ -51,7 +51,7 @@ RUNNER_UP_SHARE = 0.5  # a runner-up with at least this share of the first one's
 ITEM_GOOD = 0.2  # an answer item at least this good is the answer; else the overview
 UNSURE_TOPIC_SWITCH = 0.6  # a measure intent below this does not pull a follow-up from its context
 MISSES_BEFORE_HANDOFF = 2
-SURE_CHAT = 0.6  # a greeting, thanks or goodbye this sure gets its reply when no measure is placed
+SURE_CHAT = 0.6  # small talk or "who I am" this sure gets its reply when no measure is named
 HANDOFF_INTENT = "handoff"
 
 LAYERS = (
@@ -173,7 +173,9 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
             return Plan(Reply(DECLINES.get(turn.intent, DECLINES["out_of_scope"])), "decline",
                         candidates=candidates, reason=turn.intent)
         framing = turn.intent
-    elif turn.intent == INFORM_INTENT and not evidence.named and top < MIN_EVIDENCE:
+    elif turn.intent == INFORM_INTENT and not evidence.named and (
+            top < MIN_EVIDENCE or turn.confidence >= SURE_CHAT):
+        # Saying who you are or what you want, without a question: help choosing.
         return _guide(session, turn, candidates)
     elif turn.intent in CHAT and turn.confidence >= SURE_CHAT and not evidence.named:
         return Plan(CHAT[turn.intent], "chat")

@@ -63,14 +63,9 @@ class ScoredItem:
         return {"id": self.id, "measure": self.measure_id, "score": round(self.score, 4)}
 
 
-def item_words(lemmas: Iterable[str]) -> List[str]:
-    """The BM25 terms of a text, from its lemmas."""
-    out: List[str] = []
-    for lemma in lemmas:
-        for word in normalize(lemma).split():
-            if word not in STOPWORDS:
-                out.append(stem(word))
-    return out
+def plain_words(lemmas: Iterable[str]) -> List[str]:
+    """The content words of a text, accent-free, from its lemmas (not yet stemmed)."""
+    return [word for lemma in lemmas for word in normalize(lemma).split() if word not in STOPWORDS]
 
 
 class ItemIndex:
@@ -80,9 +75,13 @@ class ItemIndex:
                  dictionary: AbstractSet[str] = frozenset(), k1: float = 1.2, b: float = 0.3):
         self.items = list(items)
         self._lemmatise = lemmatise
-        corpus = [item_words(lemmatise(self._document(item))) for item in self.items]
-        self._vocabulary = {word for words in corpus for word in words}
-        self._typos = TypoFixer(self._vocabulary, dictionary)
+        documents = [plain_words(lemmatise(self._document(item))) for item in self.items]
+        # Typos are judged on words as written: a stem such as "check" (from "cheque") is
+        # further from "ceque" than "cheque" is.
+        self._stem_of = {word: stem(word) for words in documents for word in words}
+        corpus = [[self._stem_of[word] for word in words] for words in documents]
+        self._vocabulary = set(self._stem_of.values())
+        self._typos = TypoFixer(self._stem_of, dictionary)
         self._idf = self._inverse_document_frequencies(corpus)
         self._bm25 = bm25s.BM25(k1=k1, b=b)
         if self.items:
@@ -103,7 +102,12 @@ class ItemIndex:
 
     def terms(self, lemmas: Iterable[str]) -> List[str]:
         """The BM25 terms of a message's lemmas, mistyped words read as the known ones."""
-        return self._typos.fix(item_words(lemmas))
+        words = plain_words(lemmas)
+        stems = [stem(word) for word in words]
+        unknown = [i for i, s in enumerate(stems) if s not in self._vocabulary]
+        for i, fixed in zip(unknown, self._typos.fix([words[i] for i in unknown])):
+            stems[i] = self._stem_of.get(fixed, stems[i])
+        return stems
 
     def words(self, text: str) -> List[str]:
         """The BM25 terms of a text, lemmatised with the index's pipeline."""

@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalogue import queries
 from bot.catalogue.db import get_engine
-from bot.recommend import recommend
+from bot.dialogue.recommend import recommend
 from bot.catalogue.vocabulary import vocabulary
 
 
