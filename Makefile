@@ -6,7 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/current.tar.gz
-RASA_DATA := data/nlu data/rules.yml data/stories.yml
+# The answer items' questions are training examples too, generated from the loaded catalogue.
+ITEM_EXAMPLES := var/nlu/catalogue_questions.yml
+RASA_DATA := data/nlu $(ITEM_EXAMPLES) data/rules.yml data/stories.yml
 CATALOGUE := $(wildcard data/catalogue/*.yml data/catalogue/measures/*.yml)
 
 export RASA_TELEMETRY_ENABLED := false
@@ -16,18 +18,19 @@ export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test setup bench clean system-packages
+# Under supervisord (deploy/run-local.sh): a process that stops is started again; Ctrl-C stops all.
 run: setup
-	@$(VENV)/bin/honcho --procfile Procfile --env var/local.env start
+	@deploy/run-local.sh
 
 test: setup system-packages
 	$(RASA) data validate --domain domain.yml --data $(RASA_DATA) --fail-on-warnings
 	$(PY) -m pytest
 	$(RASA) test core --model $(MODEL) --stories tests/stories --endpoints endpoints.yml --out var/results/core --fail-on-prediction-errors
 
-setup: $(VENV)/.installed var/spacy-nl/meta.json var/.catalogue-loaded node_modules/.installed $(MODEL) var/local.env
+setup: $(VENV)/.installed var/spacy-nl/meta.json var/.catalogue-loaded $(ITEM_EXAMPLES) node_modules/.installed $(MODEL) var/local.env
 
 bench: setup system-packages
-	$(PY) -m bot bench
+	$(PY) -m bench
 
 # The browser tests drive Debian's Chromium; the scale tests put nginx in front of two servers.
 system-packages:
@@ -50,11 +53,14 @@ var/.catalogue-loaded: $(VENV)/.installed $(CATALOGUE) $(wildcard bot/migrations
 	$(PY) -m bot catalogue load
 	@touch $@
 
+$(ITEM_EXAMPLES): var/.catalogue-loaded $(shell find data/nlu -name '*.yml')
+	$(PY) -m bot nlp examples $@
+
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(MODEL): $(VENV)/.installed var/spacy-nl/meta.json config.yml domain.yml $(shell find data/nlu -name '*.yml') data/rules.yml data/stories.yml $(wildcard bot/nlu/*.py)
+$(MODEL): $(VENV)/.installed var/spacy-nl/meta.json config.yml domain.yml $(shell find data/nlu -name '*.yml') $(ITEM_EXAMPLES) data/rules.yml data/stories.yml $(wildcard bot/nlu/*.py)
 	$(RASA) train --config config.yml --domain domain.yml --data $(RASA_DATA) --out models --fixed-model-name current
 
 var/local.env:

@@ -47,3 +47,43 @@ def catalogue_database(tmp_path_factory):
         os.environ.pop("BOT_DATABASE_URL", None)
     else:
         os.environ["BOT_DATABASE_URL"] = previous
+
+
+@pytest.fixture(scope="session")
+def item_index(catalogue_database):
+    """The answer item index the NLU builds, over the real catalogue."""
+    from sqlalchemy.orm import Session
+
+    from bot.catalogue import queries
+    from bot.catalogue.db import get_engine
+    from bot.nlu.item_index import ItemIndex
+    from bot.nlu.phrase_matcher import stemmed_dictionary
+    from bot.nlu.pipeline import lemmatizer
+
+    nlp = lemmatizer()
+    with Session(get_engine(catalogue_database)) as session:
+        items = queries.answer_items(session)
+    return ItemIndex(items, lambda text: [t.lemma_ or t.text for t in nlp(text.lower())], stemmed_dictionary(nlp))
+
+
+@pytest.fixture
+def parse_data(item_index):
+    """A parsed message as the Rasa server hands it on: the intent and entities the test gives,
+    the answer items ranked by the real index."""
+    from bot.nlu.item_index import question_span
+
+    def make(text, intent, confidence=0.9, entities=(), ranking=()):
+        words = item_index.words(text)
+        start, _ = question_span(text)
+        ranked = item_index.best_per_measure(words, item_index.words(text[start:]))
+        return {
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": [{"name": intent, "confidence": confidence}]
+            + [{"name": n, "confidence": c} for n, c in ranking],
+            "entities": [{"entity": e[0], "value": e[1], "confidence_entity": e[2] if len(e) > 2 else 1.0}
+                         for e in entities],
+            "answer_items": {"coverage": item_index.coverage(words), "ranked": [r.as_dict() for r in ranked]},
+        }
+
+    return make

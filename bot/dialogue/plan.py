@@ -50,6 +50,7 @@ TIE_MARGIN = 0.01  # the first two candidates closer than this are really tied: 
 RUNNER_UP_SHARE = 0.5  # a runner-up with at least this share of the first one's score is offered
 ITEM_GOOD = 0.2  # an answer item at least this good is the answer; else the overview
 UNSURE_TOPIC_SWITCH = 0.6  # a measure intent below this does not pull a follow-up from its context
+LOW_COVERAGE = 0.2  # a message the answer items hardly know (another language, gibberish) names no measure
 MISSES_BEFORE_HANDOFF = 2
 SURE_CHAT = 0.6  # small talk or "who I am" this sure gets its reply when no measure is named
 HANDOFF_INTENT = "handoff"
@@ -63,6 +64,7 @@ LAYERS = (
     "clarify_ties",  # ask back when the first two candidates are tied
     "item_answers",  # answer with an answer item (off: the aspect paragraphs)
     "recommend_on_words",  # 'inform' with who and what gets a recommendation, not the form
+    "low_coverage",  # a message whose words the catalogue hardly knows is declined
 )
 
 
@@ -180,6 +182,8 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
     elif turn.intent in CHAT and turn.confidence >= SURE_CHAT and not evidence.named:
         return Plan(CHAT[turn.intent], "chat")
 
+    if enabled("low_coverage") and turn.text and turn.coverage < LOW_COVERAGE and not evidence.named:
+        return Plan(Reply(DECLINES["out_of_scope"]), "decline", candidates=candidates, reason="unknown words")
     if top < MIN_EVIDENCE:
         placed = _placed_by_item(session, turn)
         if placed is not None:

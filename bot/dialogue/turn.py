@@ -7,16 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from bot.nlu import outputs
+from bot.nlu.outputs import intent_for_measure
 
-MEASURE_INTENT_PREFIX = "ask_"
 FOLLOWUP_INTENT = "ask_followup"
 INFORM_INTENT = "inform"
 DECLINE_INTENTS = ("out_of_scope", "oos_federal", "oos_other_region", "oos_personal_data",
                    "oos_opinion", "oos_manipulation")
 
-
-def intent_for_measure(measure_id: str) -> str:
-    return MEASURE_INTENT_PREFIX + measure_id.replace("-", "_")
+__all__ = ["DECLINE_INTENTS", "FOLLOWUP_INTENT", "INFORM_INTENT", "ItemScore", "Turn", "intent_for_measure"]
 
 
 @dataclass(frozen=True)
