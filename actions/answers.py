@@ -8,6 +8,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import catalogue_errors_answered, leave_form, send, turn_of
+from bot import inbox
 from bot.catalogue.db import session_scope
 from bot.dialogue.plan import plan_reply
 from bot.feedback import record_handoff
@@ -26,6 +27,8 @@ class ActionReply(Action):
             plan = plan_reply(session, turn)
             if plan.kind == "handoff":
                 record_handoff(session, tracker.sender_id, plan.reason, turn.text)
+            if plan.inbox:
+                inbox.record(session, turn.text, plan.inbox, plan.reply.text, plan.candidates)
         if plan.start_guidance:
             return [FollowupAction(GUIDANCE_FORM)]
         send(dispatcher, plan.reply)

@@ -12,7 +12,7 @@ from typing import IO, Optional, Union
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalogue.models import Feedback, Handoff
+from bot.catalogue.records import Feedback, Handoff
 from bot.privacy import redact_optional
 
 MAX_TEXT = 2000
@@ -59,6 +59,11 @@ def record_feedback(
     )
     session.add(row)
     session.flush()
+    if row.rating < 0 and question:
+        # A thumbs-down is something staff should look at: it joins the inbox.
+        from bot import inbox
+
+        inbox.record(session, question, "thumbs_down", answer, [measure_id] if measure_id else [])
     return row
 
 

@@ -51,7 +51,7 @@ def _ids(args):
 
 
 def cmd_check(args) -> int:
-    from bot.catalogue.schema import validate_catalogue
+    from bot.catalogue.validate import validate_catalogue
 
     catalogue, issues = validate_catalogue(args.dir or settings.catalogue_dir(), _ids(args))
     if catalogue is None:

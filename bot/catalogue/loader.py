@@ -34,7 +34,9 @@ from bot.catalogue.models import (
     answer_sources,
     metadata,
 )
-from bot.catalogue.schema import Catalogue, Issue, MeasureModel, validate_catalogue
+from bot.catalogue.files import Issue
+from bot.catalogue.schema import MeasureModel
+from bot.catalogue.validate import Catalogue, validate_catalogue
 from bot.catalogue.text import match_key, normalize
 
 _ADVISORY_LOCK_KEY = 71_902_020  # serialises concurrent loaders on PostgreSQL
@@ -237,7 +239,7 @@ def _items(conn: Connection, entry, measure_id: str, instrument_id: Optional[str
         conn.execute(
             insert(AnswerItem.__table__).values(
                 id=item.id, measure_id=measure_id, instrument_id=instrument_id, position=pos,
-                aspect=item.aspect, label=item.label, answer=item.answer, since=item.since,
+                aspect=item.aspect, label=item.label, answer=item.text, since=item.since,
                 until=item.until,
             )
         )

@@ -1,4 +1,5 @@
-"""SQLAlchemy models: catalogue tables (replaced by the loader) plus feedback and handoffs.
+"""SQLAlchemy models of the catalogue tables (replaced by the loader); what staff and people
+leave behind (feedback, handoffs, the inbox) is in bot.catalogue.records, on the same metadata.
 
 Answers and aliases belong to a measure (measure_id, always the owning measure) and,
 optionally, to one of its instruments (instrument_id). Feedback/handoff rows never reference
@@ -304,30 +305,6 @@ class CatalogueMeta(Base):
     loaded_at = Column(UTCDateTime(), nullable=False)
     measure_count = Column(Integer, nullable=False)
     instrument_count = Column(Integer, nullable=False)
-
-
-class Feedback(Base):
-    __tablename__ = "feedback"
-    __table_args__ = (CheckConstraint("rating IN (-1, 1)", name="rating"),)
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    created_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
-    sender_id = Column(String(255), nullable=False, index=True)
-    question = Column(Text, nullable=True)
-    answer = Column(Text, nullable=True)
-    measure_id = Column(String(ID), nullable=True, index=True)  # deliberately not a foreign key
-    rating = Column(SmallInteger, nullable=False)
-    comment = Column(Text, nullable=True)
-
-
-class Handoff(Base):
-    __tablename__ = "handoffs"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    created_at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
-    sender_id = Column(String(255), nullable=False, index=True)
-    reason = Column(Text, nullable=True)
-    last_message = Column(Text, nullable=True)
 
 
 CATALOGUE_TABLES = (

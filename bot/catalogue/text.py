@@ -80,6 +80,24 @@ def stem(token: str, canonical: bool = True) -> str:
     return t
 
 
+# Function words that say nothing about what a message is about. Question words and negations
+# are not here: "hoeveel", "wie", "wanneer", "niet", "geen" tell questions apart.
+STOPWORDS = frozenset(
+    """aan al als ben bij dan dat de deze die dit doe doen door een en er eens eigenlijk gewoon
+    had heb hebben heeft het hier hij hun ik in is je jij jou jouw just maar me mij mijn met
+    na naar nog nu of om ons onze op over te toch u uw van was we wel wij ze zich zijn zo zou
+    dus even graag alstublieft aub""".split()
+)
+MESSAGE_KEY_MAX = 300
+
+
+def message_key(text: str) -> str:
+    """The words of a message that matter, stemmed, once each and sorted: near-identical
+    messages ("Wat is de werkbaarheidscheque?", "wat is die werkbaarheidscheque") share it."""
+    words = {stem(t.norm) for t in tokens(text or "") if t.norm not in STOPWORDS}
+    return " ".join(sorted(words))[:MESSAGE_KEY_MAX]
+
+
 def match_key(normalized: str) -> str:
     """Key of a normalised phrase: stems joined without spaces."""
     return "".join(stem(t) for t in normalized.split())

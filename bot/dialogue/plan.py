@@ -23,6 +23,7 @@ from typing import Dict, List, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
+from bot import inbox
 from bot.catalogue import queries
 from bot.dialogue.compose import item_reply, overview_reply
 from bot.dialogue.guidance import (
@@ -46,12 +47,14 @@ CONTEXT_WEIGHT = 0.6  # the measure in context, for a follow-up
 SURE_DECLINE = 0.75  # an out-of-scope verdict this sure is kept unless a measure is named
 MIN_EVIDENCE = 0.35  # a first candidate below this is not placed: ask back...
 ITEM_PLACE = 0.15  # ...unless an answer item matches this well (score times coverage)
+MIN_INFORMATION = 6.0  # ...in a message that says enough (summed idf; "wat moet ik doen" does not)
 TIE_MARGIN = 0.01  # the first two candidates closer than this are really tied: ask which one
 RUNNER_UP_SHARE = 0.5  # a runner-up with at least this share of the first one's score is offered
 ITEM_GOOD = 0.2  # an answer item at least this good is the answer; else the overview
 UNSURE_TOPIC_SWITCH = 0.6  # a measure intent below this does not pull a follow-up from its context
 LOW_COVERAGE = 0.2  # a message the answer items hardly know (another language, gibberish) names no measure
 MISSES_BEFORE_HANDOFF = 2
+FULL_CONFIDENCE = 0.95  # a decline less sure than this goes to the staff inbox
 SURE_CHAT = 0.6  # small talk or "who I am" this sure gets its reply when no measure is named
 HANDOFF_INTENT = "handoff"
 
@@ -87,6 +90,7 @@ class Plan:
     candidates: Tuple[str, ...] = ()  # the measures considered, best first
     start_guidance: bool = False
     reason: str = ""  # why the bot declined, asked back or handed over (for staff)
+    inbox: Optional[str] = None  # why staff should see this message (bot.inbox), if they should
 
 
 @dataclass
@@ -131,9 +135,11 @@ def weigh(turn: Turn, outline: queries.Outline) -> Evidence:
         best: Dict[str, float] = {}
         for item in turn.items:
             best[item.measure_id] = max(best.get(item.measure_id, 0.0), item.score)
+        # An item match says little in a message the items hardly know or that says little.
+        trust = turn.coverage * min(1.0, turn.information / MIN_INFORMATION)
         for measure, score in best.items():
             if measure in outline.titles:
-                evidence.scores[measure] += ITEM_WEIGHT * score
+                evidence.scores[measure] += ITEM_WEIGHT * score * trust
     evidence.follow_up = _is_follow_up(turn, evidence, by_intent)
     if evidence.follow_up:
         evidence.scores[turn.context_measure] += CONTEXT_WEIGHT
@@ -161,6 +167,9 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
             return _answer_item(session, turn, item, ())
     if turn.intent == HANDOFF_INTENT:
         return Plan(handoff_reply(), "handoff", reason="asked for a person")
+    decided = inbox.assignment(session, turn.text)
+    if decided is not None:
+        return _staff_decision(session, turn, decided)
     cue = turn.first(outputs.DECLINE_CUE) if enabled("guard_words") else None
     if cue:
         return Plan(Reply(DECLINES[cue]), "decline", reason=f"decline cue: {cue}")
@@ -173,7 +182,8 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
     if turn.intent in DECLINE_INTENTS:
         if not _yields(turn, evidence, top):
             return Plan(Reply(DECLINES.get(turn.intent, DECLINES["out_of_scope"])), "decline",
-                        candidates=candidates, reason=turn.intent)
+                        candidates=candidates, reason=turn.intent,
+                        inbox="declined" if turn.confidence < FULL_CONFIDENCE else None)
         framing = turn.intent
     elif turn.intent == INFORM_INTENT and not evidence.named and (
             top < MIN_EVIDENCE or turn.confidence >= SURE_CHAT):
@@ -183,18 +193,20 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
         return Plan(CHAT[turn.intent], "chat")
 
     if enabled("low_coverage") and turn.text and turn.coverage < LOW_COVERAGE and not evidence.named:
-        return Plan(Reply(DECLINES["out_of_scope"]), "decline", candidates=candidates, reason="unknown words")
+        return Plan(Reply(DECLINES["out_of_scope"]), "decline", candidates=candidates,
+                    reason="unknown words", inbox="declined")
     if top < MIN_EVIDENCE:
         placed = _placed_by_item(session, turn)
         if placed is not None:
             return _answer_item(session, turn, placed, candidates)
         if turn.intent == FOLLOWUP_INTENT and not turn.context_measure:
-            return Plan(no_measure_reply(session, candidates), "no_context", candidates=candidates)
+            return Plan(no_measure_reply(session, candidates), "no_context", candidates=candidates,
+                        inbox="no_context")
         return _not_placed(session, turn, candidates)
     if (enabled("clarify_ties") and len(ranked) > 1 and not evidence.follow_up
             and ranked[0][1] - ranked[1][1] < TIE_MARGIN):
         return Plan(clarify_reply(session, candidates[:2]), "clarify", misses=turn.misses,
-                    candidates=candidates)
+                    candidates=candidates, inbox="clarified")
     runner_up = None
     if len(ranked) > 1 and ranked[1][1] >= RUNNER_UP_SHARE * top:
         runner_up = ranked[1][0]
@@ -206,12 +218,12 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
 
 def _yields(turn: Turn, evidence: Evidence, top: float) -> bool:
     """Whether an out-of-scope verdict gives way to a measure: one named as typed, or, when
-    the verdict is not sure, one the evidence places."""
+    the verdict is not sure, one whose evidence outweighs it."""
     if not enabled("oos_yields"):
         return False
     if evidence.exact_named:
         return True
-    return turn.confidence < SURE_DECLINE and top >= MIN_EVIDENCE
+    return turn.confidence < SURE_DECLINE and top >= max(MIN_EVIDENCE, turn.confidence)
 
 
 def _placed_by_item(session: Session, turn: Turn) -> Optional[queries.ItemRecord]:
@@ -220,7 +232,7 @@ def _placed_by_item(session: Session, turn: Turn) -> Optional[queries.ItemRecord
     if not (turn.items and enabled("items")):
         return None
     best = turn.items[0]
-    if best.score * turn.coverage < ITEM_PLACE:
+    if best.score * turn.coverage < ITEM_PLACE or turn.information < MIN_INFORMATION:
         return None
     return queries.items_by_id(session).get(best.id)
 
@@ -273,5 +285,16 @@ def _guide(session: Session, turn: Turn, candidates: Tuple[str, ...]) -> Plan:
 def _not_placed(session: Session, turn: Turn, candidates: Tuple[str, ...]) -> Plan:
     misses = turn.misses + 1
     if misses >= MISSES_BEFORE_HANDOFF:
-        return Plan(handoff_reply(), "handoff", candidates=candidates, reason="second miss")
-    return Plan(clarify_reply(session, candidates), "clarify", misses=misses, candidates=candidates)
+        return Plan(handoff_reply(), "handoff", candidates=candidates, reason="second miss", inbox="fallback")
+    return Plan(clarify_reply(session, candidates), "clarify", misses=misses, candidates=candidates,
+                inbox="clarified")
+
+
+def _staff_decision(session: Session, turn: Turn, decided: inbox.Assignment) -> Plan:
+    """A message staff tied to a measure (or an answer item) or marked out of scope."""
+    if decided.status == inbox.OUT_OF_SCOPE:
+        return Plan(Reply(DECLINES["out_of_scope"]), "decline", reason="staff: out of scope")
+    item = queries.items_by_id(session).get(decided.item_id or "")
+    if item is not None:
+        return _answer_item(session, turn, item, (decided.measure_id,))
+    return _answer_measure(session, turn, decided.measure_id, None, (decided.measure_id,))

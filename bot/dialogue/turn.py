@@ -33,6 +33,7 @@ class Turn:
     entities: Tuple[Mapping[str, Any], ...] = ()
     items: Tuple[ItemScore, ...] = ()  # the ranker's best items per measure, best first
     coverage: float = 0.0  # share of the message's words the answer items know
+    information: float = 0.0  # how much the message says that the answer items know
     context_measure: Optional[str] = None  # the measure of the previous answer
     context_instrument: Optional[str] = None
     misses: int = 0  # messages in a row the bot could not place
@@ -53,6 +54,7 @@ class Turn:
             entities=tuple(parse.get("entities") or ()),
             items=items,
             coverage=float(ranker.get("coverage") or 0.0),
+            information=float(ranker.get("information") or 0.0),
             context_measure=slots.get("measure"),
             context_instrument=slots.get("instrument"),
             misses=int(slots.get("misses") or 0),

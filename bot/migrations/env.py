@@ -7,6 +7,7 @@ from logging.config import fileConfig
 from alembic import context
 
 from bot import settings
+from bot.catalogue import records  # noqa: F401  (its tables belong to the metadata)
 from bot.catalogue.models import include_object, metadata
 
 config = context.config

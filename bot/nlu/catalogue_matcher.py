@@ -127,6 +127,7 @@ class AnswerItemRanker(_CatalogueComponent):
         question = index.terms(_lemmas(t for t in doc if t.idx >= start))
         ranked = index.best_per_measure(words, question, int(self._config.get("per_measure", 3)))
         message.set(ANSWER_ITEMS, {"coverage": round(index.coverage(words), 4),
+                                   "information": round(index.information(words), 3),
                                    "ranked": [item.as_dict() for item in ranked]}, add_to_output=True)
 
 

@@ -25,17 +25,8 @@ import bm25s
 import numpy as np
 
 from bot.catalogue.queries import ItemRecord
-from bot.catalogue.text import normalize, stem
+from bot.catalogue.text import STOPWORDS, normalize, stem
 from bot.nlu.typos import TypoFixer
-
-# Function words that say nothing about which item is meant. Question words and negations
-# are not here: "hoeveel", "wie", "wanneer", "niet", "geen" separate the items of one measure.
-STOPWORDS = frozenset(
-    """aan al als ben bij dan dat de deze die dit doe doen door een en er eens eigenlijk gewoon
-    had heb hebben heeft het hier hij hun ik in is je jij jou jouw just maar me mij mijn met
-    na naar nog nu of om ons onze op over te toch u uw van was we wel wij ze zich zijn zo zou
-    dus even graag alstublieft aub""".split()
-)
 
 Lemmatise = Callable[[str], List[str]]
 QUESTION_WEIGHT = 0.5
@@ -112,6 +103,10 @@ class ItemIndex:
     def words(self, text: str) -> List[str]:
         """The BM25 terms of a text, lemmatised with the index's pipeline."""
         return self.terms(self._lemmatise(text))
+
+    def information(self, words: Sequence[str]) -> float:
+        """How much the message says that the items know: the sum of its known words' idf."""
+        return sum(self._idf[w] for w in dict.fromkeys(words) if w in self._vocabulary)
 
     def coverage(self, words: Sequence[str]) -> float:
         distinct = list(dict.fromkeys(words))

@@ -20,5 +20,6 @@ DECLINE_CUE = "afwijzing"
 ITEM = "item"
 
 # The answer item ranker: {"coverage": share of the message's words the items know,
+# "information": the summed idf of those words (how much the message says),
 # "ranked": [{"id", "measure", "score"}], the best few per measure, best first}.
 ANSWER_ITEMS = "answer_items"

@@ -1,4 +1,4 @@
-"""SQL fragments in the catalogue search (bot.catalogue.queries.search and
+"""SQL fragments in the catalogue search (bot.catalogue.search.search and
 `python -m bot catalogue search`) are just words: no error, no effect on the database."""
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def _counts(url):
 @pytest.mark.parametrize("fragment", FRAGMENTS)
 def test_search_treats_sql_fragments_as_words(catalogue_database, fragment):
     from bot.catalogue.db import get_engine, session_scope
-    from bot.catalogue.queries import search
+    from bot.catalogue.search import search
 
     before = _counts(catalogue_database)
     with session_scope(get_engine(catalogue_database)) as session:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from actions.answers import ActionReply
 from actions.guidance import ActionAskDoelgroep, ActionRecommend
 from bot.catalogue.db import session_scope
-from bot.catalogue.models import Handoff
+from bot.catalogue.records import Handoff
 
 
 @pytest.fixture
@@ -73,9 +73,9 @@ def test_saying_who_you_are_starts_the_guidance_form(tracker):
 
 
 def test_a_second_miss_hands_over_and_is_recorded_for_staff(tracker):
-    first, slots, _ = run(ActionReply(), tracker("euh blub", "nlu_fallback", 0.3))
+    first, slots, _ = run(ActionReply(), tracker("euh wat moet ik nu doen", "nlu_fallback", 0.3))
     assert slots["misses"] == 1 and first[0]["buttons"]
-    second, slots, _ = run(ActionReply(), tracker("euh blub", "nlu_fallback", 0.3, slots={"misses": 1}))
+    second, slots, _ = run(ActionReply(), tracker("euh wat moet ik nu doen", "nlu_fallback", 0.3, slots={"misses": 1}))
     assert "0800 30 700" in second[0]["text"] and slots["handed_off"] is True
     with session_scope() as session:
         reasons = session.execute(select(Handoff.reason).where(Handoff.sender_id == "tester")).scalars().all()

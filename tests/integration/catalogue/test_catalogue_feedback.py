@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.catalogue.db import session_scope
-from bot.catalogue.models import Feedback
+from bot.catalogue.records import Feedback
 from bot.feedback import export_csv, list_feedback, list_handoffs, record_feedback, record_handoff
 
 

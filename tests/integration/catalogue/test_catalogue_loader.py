@@ -37,7 +37,7 @@ def edit(directory, rel, change):
 def test_load_fixture(engine):
     report = load(engine)
     assert report.ok and not report.unchanged
-    assert report.counts == {"measures": 3, "instruments": 6, "answers": 54, "sources": 10, "aliases": 26}
+    assert report.counts == {"measures": 3, "instruments": 6, "answers": 54, "items": 3, "sources": 10, "aliases": 26}
     assert ("measure", "telewerk") in report.added and ("instrument", "kmo-portefeuille") in report.added
     assert report.changed == [] and report.removed == []
     assert "Catalogus geladen: 3 maatregelen, 6 instrumenten" in report.summary()
@@ -150,7 +150,7 @@ def test_fulltext_index_stays_in_sync(engine, catalogue_copy):
     load(engine, catalogue_copy)
     edit(catalogue_copy, T, lambda d: d["answers"]["amount"].update(text="Het kost zevenhonderdzeventig kwartjes."))
     load(engine, catalogue_copy)
-    from bot.catalogue.queries import search
+    from bot.catalogue.search import search
 
     with session_scope(engine) as session:
         hits = search(session, "zevenhonderdzeventig")

@@ -10,15 +10,15 @@ from bot.catalogue.loader import load_catalogue
 from bot.catalogue.models import Measure
 from bot.catalogue.queries import (
     all_aliases,
-    by_target_group_and_theme,
+    answer_items,
     catalogue_version,
-    find_by_words,
     get_instrument,
     get_measure,
+    items_by_id,
     list_measures,
     outline,
-    search,
 )
+from bot.catalogue.search import search
 
 INJECTIONS = [
     "'; DROP TABLE measures; --",
@@ -100,80 +100,16 @@ def test_list_measures_in_fixed_order(session):
     assert [m.id for m in list_measures(session)] == ["stagebonus", "opleidingsportefeuille", "telewerk"]
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("Wat zijn opleidingscheques?", [("instrument", "opleidingscheques", "opleidingsportefeuille")]),
-        ("opleidingschecks", [("instrument", "opleidingscheques", "opleidingsportefeuille")]),
-        ("Hoe bestel ik een opleidingschek?", [("instrument", "opleidingscheques", "opleidingsportefeuille")]),
-        ("ik wil thuiswerken", [("measure", "telewerk", "telewerk")]),
-        ("STAGEBONUSSEN", [("measure", "stagebonus", "stagebonus")]),
-        ("stagebnous", [("measure", "stagebonus", "stagebonus")]),
-        ("de aanvullende stagebonus", [("instrument", "aanvullende-stagebonus", "stagebonus")]),
-        ("kmoportefeuille", [("instrument", "kmo-portefeuille", "opleidingsportefeuille")]),
-        ("leer- en loopbaanrekening", [("measure", "opleidingsportefeuille", "opleidingsportefeuille")]),
-        ("Opleidingsportefeuïlle", [("measure", "opleidingsportefeuille", "opleidingsportefeuille")]),  # accent
-        ("premie kwalificrend werkplekleren", [("instrument", "premie-kwalificerend-werkplekleren", "stagebonus")]),
-        ("het weer in Gent", []),
-    ],
-)
-def test_find_by_words(session, text, expected):
-    assert [(m.kind, m.id, m.measure_id) for m in find_by_words(session, text)] == expected
-
-
-def test_find_by_words_several_and_limit(session):
-    matches = find_by_words(session, "telewerk of de kmo-portefeuille of een opleidingscheque")
-    assert {m.id for m in matches} == {"telewerk", "kmo-portefeuille", "opleidingscheques"}
-    assert len(find_by_words(session, "telewerk of de kmo-portefeuille", limit=1)) == 1
-
-
-@pytest.mark.parametrize("text", INJECTIONS)
-def test_find_by_words_injection_safe(session, text):
-    expected = [w for w in ("telewerk", "stagebonus") if w in text]
-    assert [m.id for m in find_by_words(session, text)] == expected
-    assert session.execute(select(func.count()).select_from(Measure)).scalar_one() == 3
-
-
-def entries(items):
-    return [(e.kind, e.id) for e in items]
-
-
-def test_by_target_group(session):
-    assert entries(by_target_group_and_theme(session, target_group="werkgever")) == [
-        ("instrument", "premie-kwalificerend-werkplekleren"),
-        ("instrument", "kmo-portefeuille"),
-        ("measure", "telewerk"),
-        ("instrument", "esf-oproep-telewerk"),  # announced after current ones
-        ("measure", "stagebonus"),  # abolished last
-        ("instrument", "aanvullende-stagebonus"),
-    ]
-
-
-def test_by_theme(session):
-    assert entries(by_target_group_and_theme(session, theme="opleiding")) == [
-        ("instrument", "premie-kwalificerend-werkplekleren"),
-        ("measure", "opleidingsportefeuille"),
-        ("instrument", "opleidingstegoed"),
-        ("instrument", "opleidingscheques"),
-        ("instrument", "kmo-portefeuille"),
-        ("measure", "stagebonus"),
-        ("instrument", "aanvullende-stagebonus"),
-    ]
-
-
-def test_by_target_group_and_theme(session):
-    assert entries(by_target_group_and_theme(session, "zelfstandige", "opleiding")) == [
-        ("instrument", "kmo-portefeuille")
-    ]
-    assert entries(by_target_group_and_theme(session, "Tijdelijk werkloze")) == [("instrument", "opleidingscheques")]
-    assert by_target_group_and_theme(session, "werkzoekende", "zorg") == []
-    assert len(by_target_group_and_theme(session)) == 9
-
-
-@pytest.mark.parametrize("bad", [{"target_group": "ouders"}, {"theme": "'; DROP TABLE measures; --"}])
-def test_by_target_group_rejects_unknown_values(session, bad):
-    with pytest.raises(ValueError):
-        by_target_group_and_theme(session, **bad)
+def test_answer_items_with_their_questions_and_sources_in_catalogue_order(session):
+    items = answer_items(session)
+    assert [i.id for i in items] == ["sb-bestaat-nog", "pkw-bedrag", "telewerk-wat"]
+    premie = items_by_id(session)["pkw-bedrag"]
+    assert (premie.measure_id, premie.instrument_id, premie.aspect) == (
+        "stagebonus", "premie-kwalificerend-werkplekleren", "amount")
+    assert premie.questions[0] == "Hoeveel is de premie kwalificerend werkplekleren?"
+    assert [s.id for s in premie.sources] == ["S17", "S16"]
+    assert premie.sources[0].published == "2023-09" and not premie.sources[0].official
+    assert items_by_id(session)["sb-bestaat-nog"].sources[0].official  # vlaanderen.be
 
 
 def hit_set(hits):
@@ -243,7 +179,7 @@ def test_all_aliases_and_version(session, loaded_engine):
 def test_catalogue_version_empty_before_load(engine):
     with session_scope(engine) as session:
         assert catalogue_version(session) == ""
-        assert find_by_words(session, "telewerk") == []
+        assert answer_items(session) == ()
         assert search(session, "telewerk") == []
         assert list_measures(session) == []
 
@@ -266,15 +202,13 @@ def _results(engine):
     out = {}
     with session_scope(engine) as session:
         for q in CROSS_QUERIES:
-            out[("words", q)] = [(m.kind, m.id) for m in find_by_words(session, q)]
             hits = search(session, q, limit=100)
             out[("search", q)] = sorted((h.measure_id, h.instrument_id or "", h.aspect) for h in hits)
         # bm25 and ts_rank order generic words differently; distinctive queries share the top hit
         for q in DISTINCTIVE:
             hit = search(session, q, limit=1)[0]
             out[("search-top", q)] = (hit.measure_id, hit.instrument_id, hit.aspect)
-        for group in ("werkgever", "werknemer", "zelfstandige", None):
-            out[("group", group)] = entries(by_target_group_and_theme(session, group))
+        out["items"] = answer_items(session)
         out["list"] = [m.id for m in list_measures(session)]
         out["aliases"] = sorted(all_aliases(session))
         out["version"] = catalogue_version(session)

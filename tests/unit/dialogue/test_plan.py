@@ -78,9 +78,9 @@ def test_really_tied_candidates_are_asked_about(session, turn, monkeypatch):
 
 
 def test_nothing_placed_twice_in_a_row_hands_over_to_a_person(session, turn):
-    first = plan_reply(session, turn("blub blub", "ask_followup", 0.3))
+    first = plan_reply(session, turn("euh wat moet ik nu doen", "ask_followup", 0.3))
     assert first.kind in ("clarify", "no_context")
-    second = plan_reply(session, turn("blub blub", "nlu_fallback", 0.3, slots={"misses": 1}))
+    second = plan_reply(session, turn("euh wat moet ik nu doen", "nlu_fallback", 0.3, slots={"misses": 1}))
     assert second.kind == "handoff" and "0800 30 700" in second.reply.text
 
 

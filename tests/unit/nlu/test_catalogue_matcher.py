@@ -12,7 +12,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.catalogue.db import get_engine
 from bot.catalogue.loader import load_catalogue
-from bot.nlu.catalogue_matcher import CatalogueEntityMatcher
+from bot.nlu.catalogue_matcher import AnswerItemRanker, CatalogueEntityMatcher
+from bot.nlu.outputs import ANSWER_ITEMS
 from bot.settings import REPO_ROOT, catalogue_dir
 
 SPACY = SpacyNLP.load_model(str(REPO_ROOT / "var" / "spacy-nl"))
@@ -38,7 +39,7 @@ def component(catalogue_database):
 def test_lemmatises_with_the_pipeline_spacy_nlp_loaded(component):
     # plurals through the lookup lemmas: opleidingen -> opleiding, werklozen -> werkloze
     assert ("measure", "opleiding-tijdelijk-werklozen") in entities(component, "Opleidingen voor tijdelijk werklozen?")
-    assert component._index.nlp is SPACY.model
+    assert component._watch.get().nlp is SPACY.model
 
 
 def test_reads_the_doc_spacy_nlp_made(component):
@@ -82,5 +83,33 @@ def test_a_new_alias_is_recognised_after_a_catalogue_load_without_retraining(
     try:
         load_catalogue(get_engine(catalogue_database), copy)
         assert ("measure", "telewerk") in entities(component, "hoe zit het met kotwerken?")
+    finally:
+        load_catalogue(get_engine(catalogue_database), catalogue_dir())
+
+
+def test_the_item_ranker_ranks_items_and_sees_a_new_one_after_a_load_without_retraining(
+        tmp_path, catalogue_database):
+    ranker = AnswerItemRanker({"refresh_seconds": 0, "per_measure": 3})
+
+    def ranked(text):
+        message = Message(data={TEXT: text})
+        ranker.process([message], SPACY)
+        return message.get(ANSWER_ITEMS)
+
+    found = ranked("hoeveel uur opleidingsverlof krijg ik per schooljaar?")
+    assert found["ranked"][0]["measure"] == "opleidingsverlof-e-leren"
+    assert 0 < found["coverage"] <= 1 and found["information"] > 0
+    assert all(r["id"] != "telewerk-kotwerk" for r in ranked("mag ik kotwerken op mijn studentenkamer?")["ranked"])
+    copy = tmp_path / "catalogue"
+    shutil.copytree(catalogue_dir(), copy)
+    path = copy / "measures" / "telewerk.yml"
+    entry = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry["items"].append({"id": "telewerk-kotwerk", "aspect": "eligibility", "label": "Kotwerken?",
+                           "questions": ["mag ik kotwerken op mijn studentenkamer?"],
+                           "answer": "Daarover zegt het actieplan telewerk niets.", "sources": ["S51"]})
+    path.write_text(yaml.safe_dump(entry, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    try:
+        load_catalogue(get_engine(catalogue_database), copy)
+        assert ranked("mag ik kotwerken op mijn studentenkamer?")["ranked"][0]["id"] == "telewerk-kotwerk"
     finally:
         load_catalogue(get_engine(catalogue_database), catalogue_dir())

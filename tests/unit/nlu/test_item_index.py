@@ -38,7 +38,7 @@ def test_the_item_that_holds_the_asked_fact_comes_first(index, question, measure
 
 def test_a_typo_finds_the_same_item(index):
     right, _ = best(index, "hoeveel bedraagt de werkbaarheidscheque maximaal?")
-    typo, _ = best(index, "hoeveel bedraagt de werkbaarheidsceque maximaal?")
+    typo, _ = best(index, "hoeveel bedraagt de werkbaarhiedscheque maximaal?")
     assert typo.id == right.id
 
 

@@ -28,3 +28,11 @@ def test_examples_cover_every_measure_and_skip_known_texts(catalogue_database, t
     os.utime(path, (1, 1))
     write_examples(examples, path)
     assert path.stat().st_mtime == 1  # unchanged content: the file keeps its time
+
+
+def test_follow_up_forms_are_no_examples_of_one_measure():
+    from bot.nlu.training_data import is_follow_up_form
+
+    assert is_follow_up_form("en hoeveel kost dat?") and is_follow_up_form("wie betaalt da?")
+    assert not is_follow_up_form("wat is een digibank?")
+    assert not is_follow_up_form("hoeveel uur opleidingsverlof krijg ik als ik deeltijds werk?")
