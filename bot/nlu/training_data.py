@@ -35,6 +35,9 @@ def existing_examples(folder: Path) -> set:
 # Words that point back to something said before ("dat", Flemish "da").
 ANAPHORS = frozenset("dat da die dit daar daarvoor daarvan daarmee het hem ze zij".split())
 SHORT = 5  # words: a question this short with an anaphor is a follow-up form
+# Questions per item: the first, canonical phrasings. All of them would outweigh the
+# out-of-scope examples, and the classifier then puts out-of-scope questions on a measure.
+PER_ITEM = 3
 
 
 def is_follow_up_form(question: str) -> bool:
@@ -47,9 +50,9 @@ def catalogue_examples(session: Session, known: Iterable[str]) -> Dict[str, List
     seen = set(known)
     out: Dict[str, List[str]] = {}
     for item in queries.answer_items(session):
-        for question in item.questions:
-            text = " ".join(question.split())
-            if text.lower() in seen or text.startswith(("/", "-")) or is_follow_up_form(text):
+        questions = [" ".join(q.split()) for q in item.questions if not is_follow_up_form(q)]
+        for text in questions[:PER_ITEM]:
+            if text.lower() in seen or text.startswith(("/", "-")):
                 continue
             seen.add(text.lower())
             out.setdefault(intent_for_measure(item.measure_id), []).append(text)
