@@ -142,7 +142,9 @@ def weigh(turn: Turn, outline: queries.Outline) -> Evidence:
                 evidence.scores[measure] += ITEM_WEIGHT * score * trust
     evidence.follow_up = _is_follow_up(turn, evidence, by_intent)
     if evidence.follow_up:
-        evidence.scores[turn.context_measure] += CONTEXT_WEIGHT
+        # The agreement as context covers every measure: a follow-up may be about one of them.
+        umbrella = turn.context_measure in outline.umbrella_ids
+        evidence.scores[turn.context_measure] += UMBRELLA_NAME_WEIGHT if umbrella else CONTEXT_WEIGHT
     evidence.scores = dict(evidence.scores)
     return evidence
 
@@ -152,10 +154,9 @@ def _is_follow_up(turn: Turn, evidence: Evidence, by_intent: Dict[str, str]) -> 
     that names nothing while the classifier is unsure which measure it is about."""
     if not (turn.context_measure and enabled("context")) or evidence.named:
         return False
-    if turn.intent == FOLLOWUP_INTENT:
+    if turn.intent == FOLLOWUP_INTENT or turn.confidence < UNSURE_TOPIC_SWITCH:
         return True
-    return turn.intent not in DECLINE_INTENTS and (
-        turn.intent not in by_intent or turn.confidence < UNSURE_TOPIC_SWITCH)
+    return turn.intent not in DECLINE_INTENTS and turn.intent not in by_intent
 
 
 def plan_reply(session: Session, turn: Turn) -> Plan:
