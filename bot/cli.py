@@ -18,7 +18,7 @@ SUBCOMMAND_MODULES: list[str] = [
     "bot.evaluation.cli",  # ask, evaluate
     "bot.web.cli",  # web (chat page, feedback API, staff page)
     "bot.retention_cli",  # conversations purge --older-than-days N
-    "bot.bench.cli",  # bench (project vs stock Rasa config), bench profile
+    "bot.inbox_cli",  # inbox list|assign|export
 ]
 
 

@@ -26,6 +26,7 @@ from bot.catalogue.text import message_key
 from bot.nlu.outputs import intent_for_measure
 from bot.privacy import redact
 
+EXPORT_HEADER = "# Messages staff assigned in the inbox (`python -m bot inbox export`); review them in git."
 OUT_OF_SCOPE = "out_of_scope"
 DISMISS = "dismiss"
 MAX_TEXT = 1000
@@ -84,7 +85,10 @@ def _make_room(session: Session) -> None:
     if over <= 0:
         return
     oldest = select(InboxItem.id).order_by(InboxItem.last_seen, InboxItem.id).limit(over)
-    evicted = session.execute(delete(InboxItem).where(InboxItem.id.in_(oldest.scalar_subquery()))).rowcount
+    ids = list(session.execute(oldest).scalars())
+    evicted = session.execute(delete(InboxItem).where(InboxItem.id.in_(ids)),
+                              execution_options={"synchronize_session": False}).rowcount
+    session.expire_all()
     state = session.get(InboxState, 1)
     if state is None:
         session.add(InboxState(id=1, evicted=evicted))
@@ -148,7 +152,8 @@ def list_items(session: Session, reason: Optional[str] = None, status: Optional[
 def purge(session: Session, older_than_days: float, now: Optional[dt.datetime] = None) -> int:
     """Delete items last seen longer ago than the conversations' retention."""
     cutoff = (now or _now()) - dt.timedelta(days=older_than_days)
-    return session.execute(delete(InboxItem).where(InboxItem.last_seen < cutoff)).rowcount
+    return session.execute(delete(InboxItem).where(InboxItem.last_seen < cutoff),
+                           execution_options={"synchronize_session": False}).rowcount
 
 
 def training_examples(session: Session, known: Sequence[str]) -> Dict[str, List[str]]:

@@ -48,4 +48,10 @@ def cmd_purge(args) -> int:
     verb = "Te verwijderen" if result.dry_run else "Verwijderd"
     print(f"{verb}: {result.conversations} gesprek(ken), {result.events} gebeurtenis(sen) "
           f"zonder activiteit in de laatste {args.older_than_days} dag(en).")
+    if not result.dry_run:
+        from bot import inbox
+        from bot.catalogue.db import session_scope
+
+        with session_scope() as session:  # the inbox keeps what people typed: same retention
+            print(f"Verwijderd uit de inbox: {inbox.purge(session, args.older_than_days)} item(s).")
     return 0

@@ -22,9 +22,10 @@ from bot.catalogue.text import normalize
 from bot.nlu.outputs import intent_for_measure
 
 
-def existing_examples(folder: Path) -> set:
+def existing_examples(folder: Path, skip: str = "") -> set:
+    """The lowercased example texts of the training files in `folder` (all but `skip`)."""
     texts = set()
-    for path in sorted(folder.glob("*.yml")):
+    for path in sorted(p for p in folder.glob("*.yml") if p.name != skip):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             for line in str(block.get("examples") or "").splitlines():
                 if line.strip().startswith("- "):

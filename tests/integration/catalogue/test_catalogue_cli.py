@@ -119,3 +119,26 @@ def test_usage_errors(capsys):
     assert exc.value.code == 2
     with pytest.raises(SystemExit):
         main(["catalogue"])
+
+
+def test_inbox_list_assign_and_export(cli_env, capsys, tmp_path):
+    from bot import inbox
+    from bot.catalogue.db import session_scope
+
+    assert run(capsys, "catalogue", "load", "--any-ids")[0] == 0
+    with session_scope() as session:
+        item_id = inbox.record(session, "wat is de zotte thuiswerkcheque", "clarified", "Bedoel je ...?", ["telewerk"]).id
+    code, out, _ = run(capsys, "inbox", "list", "--json")
+    [row] = json.loads(out)["items"]
+    assert code == 0 and (row["id"], row["reason"], row["count"], row["candidates"]) == (
+        item_id, "clarified", 1, ["telewerk"])
+    code, _, err = run(capsys, "inbox", "assign", str(item_id), "geen-maatregel")
+    assert code == 1 and "geen maatregel" in err
+    assert run(capsys, "inbox", "assign", str(item_id), "telewerk", "--by", "an")[0] == 0
+    assert json.loads(run(capsys, "inbox", "list", "--json")[1])["items"] == []
+    target = tmp_path / "nlu" / "inbox.yml"
+    target.parent.mkdir()
+    code, out, _ = run(capsys, "inbox", "export", "--file", str(target))
+    assert code == 0 and "1 voorbeelden" in out
+    assert "- intent: ask_telewerk" in target.read_text(encoding="utf-8")
+    assert "    - wat is de zotte thuiswerkcheque" in target.read_text(encoding="utf-8")
