@@ -38,7 +38,7 @@ def settings(request, tmp_path):
 
 def turn(tracker: DialogueStateTracker, number: int) -> None:
     tracker.update(UserUttered(f"vraag {number}", {"name": "ask_telewerk", "confidence": 0.9}))
-    tracker.update(SlotSet("aspect", "overview"))
+    tracker.update(SlotSet("instrument", "vlaams-opleidingsverlof"))
     tracker.update(ActionExecuted("action_answer_measure"))
     tracker.update(BotUttered(f"antwoord {number}"))
     tracker.update(ActionExecuted("action_listen"))
@@ -67,7 +67,7 @@ def test_reads_and_writes_what_rasas_sql_tracker_store_does(settings):
         assert dicts(await stock.retrieve_full_tracker("a")) == dicts(tracker)
         # the latest session, from SessionStarted on, as Rasa reads it
         assert dicts(await core.retrieve("a")) == dicts(await stock.retrieve("a")) == dicts(tracker)[1:]
-        assert (await core.retrieve("a")).get_slot("aspect") == "overview"
+        assert (await core.retrieve("a")).get_slot("instrument") == "vlaams-opleidingsverlof"
         # Later turns, as Rasa runs them (retrieve, update, save), append only their new events,
         # whichever store wrote the earlier ones.
         later = await core.retrieve("a")
