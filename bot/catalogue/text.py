@@ -80,12 +80,12 @@ def stem(token: str, canonical: bool = True) -> str:
     return t
 
 
-# Function words that say nothing about what a message is about. Question words and negations
-# are not here: "hoeveel", "wie", "wanneer", "niet", "geen" tell questions apart.
+# Function words that say nothing about what a message is about. Question words, negations and
+# "nog" are not here: "hoeveel", "wie", "wanneer", "niet", "geen", "nog" tell questions apart.
 STOPWORDS = frozenset(
     """aan al als ben bij dan dat de deze die dit doe doen door een en er eens eigenlijk gewoon
     had heb hebben heeft het hier hij hun ik in is je jij jou jouw just maar me mij mijn met
-    na naar nog nu of om ons onze op over te toch u uw van was we wel wij ze zich zijn zo zou
+    na naar nu of om ons onze op over te toch u uw van was we wel wij ze zich zijn zo zou
     dus even graag alstublieft aub""".split()
 )
 MESSAGE_KEY_MAX = 300

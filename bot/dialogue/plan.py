@@ -4,8 +4,8 @@ A message's candidate measures get a score from three kinds of evidence: the cla
 confidence in `ask_<measure>`, the names the catalogue matcher found, and how well the
 measure's answer items match the words. A follow-up without a name adds the measure in
 context. Then:
-- decline only when the classifier is sure it is out of scope and no measure is named; an
-  unsure verdict yields to a measure the evidence places;
+- decline only when no measure is named and none has more evidence than the out-of-scope
+  verdict has confidence;
 - a best guess over a question: answer the first candidate and offer a strong runner-up as a
   button; ask back only when the first two are tied or nothing is placed;
 - the answer is the measure's best answer item when it matches well, otherwise the measure's
@@ -44,13 +44,12 @@ UMBRELLA_NAME_WEIGHT = 0.3  # the agreement itself, often named only as the fram
 ITEM_WEIGHT = 0.6  # times the best item score of the measure
 CONTEXT_WEIGHT = 0.6  # the measure in context, for a follow-up
 
-SURE_DECLINE = 0.75  # an out-of-scope verdict this sure is kept unless a measure is named
 MIN_EVIDENCE = 0.35  # a first candidate below this is not placed: ask back...
 ITEM_PLACE = 0.15  # ...unless an answer item matches this well (score times coverage)
 MIN_INFORMATION = 6.0  # ...in a message that says enough (summed idf; "wat moet ik doen" does not)
 TIE_MARGIN = 0.01  # the first two candidates closer than this are really tied: ask which one
 RUNNER_UP_SHARE = 0.5  # a runner-up with at least this share of the first one's score is offered
-ITEM_GOOD = 0.2  # an answer item at least this good is the answer; else the overview
+ITEM_GOOD = 0.1  # an answer item at least this good is the answer; else the overview
 UNSURE_TOPIC_SWITCH = 0.6  # a measure intent below this does not pull a follow-up from its context
 LOW_COVERAGE = 0.2  # a message the answer items hardly know (another language, gibberish) names no measure
 MISSES_BEFORE_HANDOFF = 2
@@ -224,7 +223,7 @@ def _yields(turn: Turn, evidence: Evidence, top: float) -> bool:
         return False
     if evidence.exact_named:
         return True
-    return turn.confidence < SURE_DECLINE and top >= max(MIN_EVIDENCE, turn.confidence)
+    return top >= max(MIN_EVIDENCE, turn.confidence)
 
 
 def _placed_by_item(session: Session, turn: Turn) -> Optional[queries.ItemRecord]:
