@@ -149,6 +149,13 @@ def list_items(session: Session, reason: Optional[str] = None, status: Optional[
         query.order_by(InboxItem.count.desc(), InboxItem.last_seen.desc(), InboxItem.id).limit(limit)).scalars())
 
 
+def open_counts(session: Session) -> Dict[str, int]:
+    """reason -> how many items with that reason are open."""
+    rows = session.execute(select(InboxItem.reason, func.count()).where(InboxItem.status == "open")
+                           .group_by(InboxItem.reason)).all()
+    return {reason: count for reason, count in rows}
+
+
 def purge(session: Session, older_than_days: float, now: Optional[dt.datetime] = None) -> int:
     """Delete items last seen longer ago than the conversations' retention."""
     cutoff = (now or _now()) - dt.timedelta(days=older_than_days)

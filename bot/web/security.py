@@ -1,4 +1,5 @@
-"""Security headers on every response, and the staff login (token -> signed HttpOnly cookie)."""
+"""Security headers on every response, the staff login (token -> signed HttpOnly cookie) and the
+staff forms' CSRF token."""
 from __future__ import annotations
 
 import hashlib
@@ -105,3 +106,16 @@ def same_origin_post(request: Request) -> bool:
         return True
     # Host only: behind a TLS-terminating proxy the scheme seen here may differ.
     return urlsplit(origin).netloc.lower() == request.url.netloc.lower()
+
+
+def csrf_token(request: Request, config: WebConfig) -> str:
+    """The token the staff page's changing forms carry: derived from the staff session cookie,
+    so another site can neither read nor compute it, and nothing is stored on the server."""
+    session = request.cookies.get(STAFF_COOKIE, "")
+    return hmac.new(config.staff_token.encode(), f"csrf:{session}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_matches(request: Request, config: WebConfig, candidate: Optional[str]) -> bool:
+    if not config.staff_token or not candidate:
+        return False
+    return hmac.compare_digest(candidate.encode(), csrf_token(request, config).encode())
