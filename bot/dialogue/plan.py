@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot import inbox
 from bot.catalogue import queries
+from bot.catalogue.vocabulary import vocabulary
 from bot.dialogue.compose import item_reply, overview_reply
 from bot.dialogue.guidance import (
     clarify_reply,
@@ -33,6 +34,7 @@ from bot.dialogue.guidance import (
     no_measure_reply,
     recommendation_reply,
 )
+from bot.dialogue.recommend import recommend
 from bot.dialogue.replies import CHAT, DECLINES, FRAMING, Reply, button
 from bot.dialogue.turn import DECLINE_INTENTS, FOLLOWUP_INTENT, INFORM_INTENT, Turn, intent_for_measure
 from bot.nlu import outputs
@@ -43,9 +45,10 @@ NAME_WEIGHT = 1.0  # a measure or instrument named in the message
 UMBRELLA_NAME_WEIGHT = 0.3  # the agreement itself, often named only as the frame of a question
 ITEM_WEIGHT = 0.6  # times the best item score of the measure
 CONTEXT_WEIGHT = 0.6  # the measure in context, for a follow-up
+PROFILE_WEIGHT = 0.3  # the measure made for who the person is and what they want
 
 MIN_EVIDENCE = 0.35  # a first candidate below this is not placed: ask back...
-ITEM_PLACE = 0.15  # ...unless an answer item matches this well (score times coverage)
+ITEM_PLACE = 0.25  # ...unless an answer item matches this well (score times coverage)
 MIN_INFORMATION = 6.0  # ...in a message that says enough (summed idf; "wat moet ik doen" does not)
 TIE_MARGIN = 0.01  # the first two candidates closer than this are really tied: ask which one
 RUNNER_UP_SHARE = 0.5  # a runner-up with at least this share of the first one's score is offered
@@ -67,6 +70,7 @@ LAYERS = (
     "item_answers",  # answer with an answer item (off: the aspect paragraphs)
     "recommend_on_words",  # 'inform' with who and what gets a recommendation, not the form
     "low_coverage",  # a message whose words the catalogue hardly knows is declined
+    "profile",  # who the person is and what they want count for the measure made for them
 )
 
 
@@ -115,7 +119,7 @@ def _named_measures(turn: Turn, outline: queries.Outline) -> Dict[str, float]:
     return dict(named)
 
 
-def weigh(turn: Turn, outline: queries.Outline) -> Evidence:
+def weigh(turn: Turn, outline: queries.Outline, session: Optional[Session] = None) -> Evidence:
     by_intent = {intent_for_measure(m): m for m in outline.titles}
     evidence = Evidence(scores=defaultdict(float))
     for intent, confidence in turn.ranking:
@@ -139,6 +143,10 @@ def weigh(turn: Turn, outline: queries.Outline) -> Evidence:
         for measure, score in best.items():
             if measure in outline.titles:
                 evidence.scores[measure] += ITEM_WEIGHT * score * trust
+    group, interest = turn.first(outputs.TARGET_GROUP), turn.first(outputs.INTEREST)
+    if session is not None and group and interest and enabled("profile"):
+        for best in recommend(session, group, vocabulary().interest_themes(interest), limit=1):
+            evidence.scores[best.measure_id] += PROFILE_WEIGHT
     evidence.follow_up = _is_follow_up(turn, evidence, by_intent)
     if evidence.follow_up:
         # The agreement as context covers every measure: a follow-up may be about one of them.
@@ -173,7 +181,7 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
     cue = turn.first(outputs.DECLINE_CUE) if enabled("guard_words") else None
     if cue:
         return Plan(Reply(DECLINES[cue]), "decline", reason=f"decline cue: {cue}")
-    evidence = weigh(turn, outline)
+    evidence = weigh(turn, outline, session)
     ranked = evidence.ranked()
     candidates = tuple(m for m, _ in ranked)
     top = ranked[0][1] if ranked else 0.0
