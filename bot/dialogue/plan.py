@@ -7,7 +7,7 @@ context. Then:
 - decline only when no measure is named and none has more evidence than the out-of-scope
   verdict has confidence;
 - a best guess over a question: answer the first candidate and offer a strong runner-up as a
-  button; ask back only when the first two are tied or nothing is placed;
+  button ("Of bedoelde je ...?"); ask back only when nothing is placed;
 - the answer is the measure's best answer item when it matches well, otherwise the measure's
   overview with its closest items as buttons.
 
@@ -32,7 +32,6 @@ from bot.dialogue.guidance import (
     handoff_reply,
     measure_buttons,
     no_measure_reply,
-    recommendation_reply,
 )
 from bot.dialogue.recommend import recommend
 from bot.dialogue.replies import CHAT, DECLINES, FRAMING, Reply, button
@@ -50,11 +49,9 @@ PROFILE_WEIGHT = 0.3  # the measure made for who the person is and what they wan
 MIN_EVIDENCE = 0.35  # a first candidate below this is not placed: ask back...
 ITEM_PLACE = 0.25  # ...unless an answer item matches this well (score times coverage)
 MIN_INFORMATION = 6.0  # ...in a message that says enough (summed idf; "wat moet ik doen" does not)
-TIE_MARGIN = 0.01  # the first two candidates closer than this are really tied: ask which one
 RUNNER_UP_SHARE = 0.5  # a runner-up with at least this share of the first one's score is offered
 ITEM_GOOD = 0.1  # an answer item at least this good is the answer; else the overview
 UNSURE_TOPIC_SWITCH = 0.6  # a measure intent below this does not pull a follow-up from its context
-LOW_COVERAGE = 0.2  # a message the answer items hardly know (another language, gibberish) names no measure
 MISSES_BEFORE_HANDOFF = 2
 FULL_CONFIDENCE = 0.95  # a decline less sure than this goes to the staff inbox
 SURE_CHAT = 0.6  # small talk or "who I am" this sure gets its reply when no measure is named
@@ -66,10 +63,7 @@ LAYERS = (
     "items",  # answer items count as evidence for their measure
     "context",  # a follow-up stays on the measure in context
     "oos_yields",  # an out-of-scope verdict yields to a named or well-placed measure
-    "clarify_ties",  # ask back when the first two candidates are tied
     "item_answers",  # answer with an answer item (off: the aspect paragraphs)
-    "recommend_on_words",  # 'inform' with who and what gets a recommendation, not the form
-    "low_coverage",  # a message whose words the catalogue hardly knows is declined
     "profile",  # who the person is and what they want count for the measure made for them
 )
 
@@ -196,13 +190,10 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
     elif turn.intent == INFORM_INTENT and not evidence.named and (
             top < MIN_EVIDENCE or turn.confidence >= SURE_CHAT):
         # Saying who you are or what you want, without a question: help choosing.
-        return _guide(session, turn, candidates)
+        return _guide(candidates)
     elif turn.intent in CHAT and turn.confidence >= SURE_CHAT and not evidence.named:
         return Plan(CHAT[turn.intent], "chat")
 
-    if enabled("low_coverage") and turn.text and turn.coverage < LOW_COVERAGE and not evidence.named:
-        return Plan(Reply(DECLINES["out_of_scope"]), "decline", candidates=candidates,
-                    reason="unknown words", inbox="declined")
     if top < MIN_EVIDENCE:
         placed = _placed_by_item(session, turn)
         if placed is not None:
@@ -211,10 +202,6 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
             return Plan(no_measure_reply(session, candidates), "no_context", candidates=candidates,
                         inbox="no_context")
         return _not_placed(session, turn, candidates)
-    if (enabled("clarify_ties") and len(ranked) > 1 and not evidence.follow_up
-            and ranked[0][1] - ranked[1][1] < TIE_MARGIN):
-        return Plan(clarify_reply(session, candidates[:2]), "clarify", misses=turn.misses,
-                    candidates=candidates, inbox="clarified")
     runner_up = None
     if len(ranked) > 1 and ranked[1][1] >= RUNNER_UP_SHARE * top:
         runner_up = ranked[1][0]
@@ -281,12 +268,9 @@ def _instrument(turn: Turn, measure: str) -> Optional[str]:
     return turn.context_instrument if turn.context_measure == measure else None
 
 
-def _guide(session: Session, turn: Turn, candidates: Tuple[str, ...]) -> Plan:
-    group, interest = turn.first(outputs.TARGET_GROUP), turn.first(outputs.INTEREST)
-    if group and interest and enabled("recommend_on_words"):
-        reply = recommendation_reply(session, group, interest)
-        primary = reply.measures[0]["id"] if reply.measures else None
-        return Plan(reply, "recommend", primary, candidates=candidates)
+def _guide(candidates: Tuple[str, ...]) -> Plan:
+    """Saying who you are or what you want, without a question: the guidance form asks the
+    rest (it completes at once when both are known) and recommends."""
     return Plan(Reply(""), "guide", candidates=candidates, start_guidance=True)
 
 
