@@ -12,21 +12,18 @@ deploy/endpoints.production.yml gives PostgreSQL via TRACKER_DB_HOST/PORT/NAME/U
 from __future__ import annotations
 
 import os
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Optional, Union
+from typing import Optional, Union
 
-import yaml
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, create_engine, func, inspect, select
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 
 from bot.settings import REPO_ROOT
 
 SECONDS_PER_DAY = 86400
 BATCH = 500
-_ENV_RE = re.compile(r"\$\{([^}]*)\}")
 # Tracker store types that keep Rasa's `events` table (bot/tracker_store.py: Rasa's, with Core queries).
 SQL_TYPES = {"sql", "bot.tracker_store.coresqltrackerstore"}
 
@@ -52,58 +49,39 @@ class PurgeResult:
     dry_run: bool = False
 
 
-def endpoints_path(path: Optional[Union[str, Path]] = None, env: Optional[Mapping[str, str]] = None) -> Path:
+def endpoints_path(path: Optional[Union[str, Path]] = None) -> Path:
     """The endpoints file: `path`, else RASA_ENDPOINTS, else endpoints.yml (relative to the repo)."""
-    env = os.environ if env is None else env
-    value = Path(path) if path else Path(env.get("RASA_ENDPOINTS", "").strip() or "endpoints.yml")
+    value = Path(path) if path else Path(os.environ.get("RASA_ENDPOINTS", "").strip() or "endpoints.yml")
     return value if value.is_absolute() else REPO_ROOT / value
 
 
-def _expand(value: Any, env: Mapping[str, str]) -> Any:
-    if not isinstance(value, str):
-        return value
+def tracker_store_url(path: Optional[Union[str, Path]] = None) -> str:
+    """The SQLAlchemy URL of the SQL tracker store in the endpoints file, read by Rasa's own
+    endpoint reader (which fills in ${VAR} from the environment) and URL builder."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.exceptions import RasaException
+    from rasa.utils.endpoints import read_endpoint_config
 
-    def replace(match: re.Match) -> str:
-        name = match.group(1)
-        if name not in env:
-            raise RetentionError(f"De omgevingsvariabele {name} is niet gezet (nodig voor de tracker store).")
-        return env[name]
-
-    return _ENV_RE.sub(replace, value)
-
-
-def tracker_store_url(path: Optional[Union[str, Path]] = None, env: Optional[Mapping[str, str]] = None) -> str:
-    """The SQLAlchemy URL of the SQL tracker store in the endpoints file."""
-    env = os.environ if env is None else env
-    file = endpoints_path(path, env)
+    file = endpoints_path(path)
+    if not file.is_file():
+        raise RetentionError(f"Het endpoints-bestand {file} bestaat niet.")
     try:
-        config = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise RetentionError(f"Het endpoints-bestand {file} kan niet gelezen worden ({exc}).") from exc
-    store = config.get("tracker_store") if isinstance(config, dict) else None
-    if not isinstance(store, dict) or str(store.get("type", "")).lower() not in SQL_TYPES:
+        store = read_endpoint_config(str(file), "tracker_store")
+    except RasaException as exc:
+        raise RetentionError(f"Een omgevingsvariabele voor de tracker store is niet gezet: {exc}") from exc
+    if store is None or str(store.type or "").lower() not in SQL_TYPES:
         raise RetentionError(f"{file} heeft geen SQL tracker store (tracker_store: type: SQL).")
-    store = {key: _expand(value, env) for key, value in store.items()}
-    dialect = str(store.get("dialect") or "sqlite")
-    host = store.get("url") or store.get("host")
-    database = str(store.get("db") or "rasa.db")
-    if host and "://" in str(host):  # Rasa accepts a complete URL in `url`
-        return str(host)
-    if dialect == "sqlite":
-        db_path = Path(database)
-        # Rasa runs from the repository (Procfile), so a relative path is relative to it.
-        return f"sqlite:///{db_path if db_path.is_absolute() else REPO_ROOT / db_path}"
-    port = store.get("port")
-    query = store.get("query") or {}
-    return URL.create(
-        drivername=dialect,
-        username=store.get("username") or None,
-        password=store.get("password") or None,
-        host=str(host) if host else None,
-        port=int(port) if port not in (None, "") else None,
-        database=database,
-        query={str(k): str(v) for k, v in query.items()},
-    ).render_as_string(hide_password=False)
+    if store.url and "://" in store.url:  # Rasa accepts a complete URL in `url`
+        return store.url
+    options = store.kwargs
+    dialect = str(options.get("dialect") or "sqlite")
+    database = str(options.get("db") or "rasa.db")
+    if dialect == "sqlite" and not Path(database).is_absolute():
+        database = str(REPO_ROOT / database)  # Rasa runs from the repository (Procfile)
+    url = SQLTrackerStore.get_db_url(dialect, store.url, options.get("port"), database,
+                                     options.get("username"), options.get("password"),
+                                     query=options.get("query"))
+    return url if isinstance(url, str) else url.render_as_string(hide_password=False)
 
 
 def _engine(url: str):
