@@ -53,33 +53,27 @@ def measure_buttons(session: Session, measure_ids: Sequence[str]) -> List[dict]:
     return [button(titles[m], intent_for_measure(m), measure=m) for m in measure_ids if m in titles]
 
 
+def _ask_which(session: Session, candidates: Sequence[str], text: str, last: dict) -> Reply:
+    """Ask back with the two or three likeliest measures as buttons, and one way out."""
+    return Reply(text, measure_buttons(session, candidates[:3]) + [last])
+
+
 def clarify_reply(session: Session, candidates: Sequence[str]) -> Reply:
-    """Ask back with the two or three likeliest measures as buttons."""
-    buttons = measure_buttons(session, candidates[:3])
-    buttons.append(button("Ik wil iemand spreken", "handoff"))
-    return Reply(
-        "Ik begrijp je vraag niet goed. Gaat het over een van deze maatregelen? "
-        "Je kunt je vraag ook anders stellen.",
-        buttons,
-    )
+    return _ask_which(session, candidates, "Ik begrijp je vraag niet goed. Gaat het over een van deze "
+                      "maatregelen? Je kunt je vraag ook anders stellen.", button("Ik wil iemand spreken", "handoff"))
+
+
+def no_measure_reply(session: Session, candidates: Sequence[str]) -> Reply:
+    """A question about "it" with no measure named or in context."""
+    return _ask_which(session, candidates, "Over welke maatregel gaat je vraag? Kies hieronder, noem de "
+                      "maatregel (bijvoorbeeld 'opleidingsverlof' of 'telewerk') of laat je helpen kiezen.",
+                      button("Help me kiezen", "start_guidance"))
 
 
 def handoff_reply() -> Reply:
     return Reply(
         "Je kunt met een medewerker van VDAB praten. " + VDAB_CONTACT
         + " Ik heb dit gesprek gemarkeerd, zodat een medewerker het kan terugvinden."
-    )
-
-
-def no_measure_reply(session: Session, candidates: Sequence[str]) -> Reply:
-    """A question about "it" with no measure named or in context: the likeliest measures as
-    buttons, and the guided choice."""
-    buttons = measure_buttons(session, candidates[:3])
-    buttons.append(button("Help me kiezen", "start_guidance"))
-    return Reply(
-        "Over welke maatregel gaat je vraag? Kies hieronder, noem de maatregel (bijvoorbeeld "
-        "'opleidingsverlof' of 'telewerk') of laat je helpen kiezen.",
-        buttons,
     )
 
 
