@@ -2,6 +2,7 @@
 catalogue database."""
 from __future__ import annotations
 
+import re
 import uuid
 
 from bot.catalogue.db import get_engine
@@ -22,7 +23,9 @@ def test_the_readme_question_gets_a_sourced_answer(stack):
     assert turn.primary_measure == "relanceplan"
     assert turn.measures[0]["source_url"].startswith("http")
     assert turn.aspect == "overview"
-    assert "Bron:" in bot_texts(messages) and "190" in bot_texts(messages)
+    # The source with its own date ("Bron van december 2020: ..." or "Bron (zonder datum): ...").
+    assert re.search(r"\nBron (van [^:]+|\(zonder datum\)): .+ – https?://", bot_texts(messages))
+    assert "190 miljoen" in bot_texts(messages) and "14 december 2020" in bot_texts(messages)
 
 
 def test_follow_ups_stay_on_the_measure_in_context(stack):
