@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The production layout on one machine, in the foreground (Ctrl-C stops everything):
+# The production layout on one machine, under supervisord in the foreground
+# (deploy/supervisord.cluster.conf; Ctrl-C or SIGTERM stops everything):
 #   nginx (deploy/nginx.conf.template)  ->  two Rasa servers (deploy/endpoints.production.yml:
 #   PostgreSQL tracker store, Redis lock store)  +  one action server  +  the web app.
-# The servers are started with the Procfile's own command lines.
+# The servers are started with the Procfile's own command lines. A process that stops is started
+# again; meanwhile nginx sends the messages of a Rasa server that is down to the other one.
 #
 #   deploy/run-cluster.sh           start everything
 #   deploy/run-cluster.sh --check   only render the nginx config and test it (nginx -t)
@@ -17,6 +19,7 @@
 #   TRACKER_DB_HOST (127.0.0.1)  TRACKER_DB_PORT (5432)  TRACKER_DB_USER (postgres)  TRACKER_DB_PASSWORD ()
 #   REDIS_HOST (127.0.0.1)  REDIS_PORT (6379)  REDIS_DB (0)  TICKET_LOCK_LIFETIME (15)
 #   BOT_STAFF_TOKEN  the staff page token (empty: staff page closed)
+#   BOT_RUN_DIR (a new /tmp/bot-cluster-XXXXXX)  nginx's config and logs, supervisord's socket and log
 # nginx: apt-get install -y nginx. Run as root (nginx's workers drop to nobody).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,19 +49,26 @@ if [[ -z "$NGINX" ]]; then
   exit 1
 fi
 
-prefix="$(mktemp -d /tmp/bot-nginx-XXXXXX)"
-chmod 755 "$prefix"
-mkdir -m 755 "$prefix/tmp"
-export NGINX_PREFIX="$prefix" RASA_SERVER_1="127.0.0.1:${RASA_PORT_1}" RASA_SERVER_2="127.0.0.1:${RASA_PORT_2}"
-export WEB_SERVER="127.0.0.1:${WEB_PORT}"
+run_dir_made=false
+if [[ -z "${BOT_RUN_DIR:-}" ]]; then
+  BOT_RUN_DIR="$(mktemp -d /tmp/bot-cluster-XXXXXX)"
+  run_dir_made=true
+fi
+export BOT_RUN_DIR
+# nginx's workers run as nobody: they need to enter the directory and write their temp files.
+mkdir -p "$BOT_RUN_DIR"
+chmod 755 "$BOT_RUN_DIR"
+mkdir -p -m 755 "$BOT_RUN_DIR/tmp"
+export NGINX_BIN="$NGINX" NGINX_PREFIX="$BOT_RUN_DIR" WEB_SERVER="127.0.0.1:${WEB_PORT}"
+export RASA_SERVER_1="127.0.0.1:${RASA_PORT_1}" RASA_SERVER_2="127.0.0.1:${RASA_PORT_2}"
 # Only our placeholders: nginx's own $variables stay as they are.
 envsubst '${NGINX_PREFIX} ${NGINX_LISTEN} ${RASA_SERVER_1} ${RASA_SERVER_2} ${WEB_SERVER} ${BOT_ALLOWED_ORIGIN}' \
-  < deploy/nginx.conf.template > "$prefix/nginx.conf"
+  < deploy/nginx.conf.template > "$BOT_RUN_DIR/nginx.conf"
 
 if $check_only; then
   status=0
-  "$NGINX" -t -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" || status=$?
-  rm -rf "$prefix"
+  "$NGINX" -t -p "$BOT_RUN_DIR" -c "$BOT_RUN_DIR/nginx.conf" -e "$BOT_RUN_DIR/error.log" || status=$?
+  if $run_dir_made; then rm -rf "$BOT_RUN_DIR"; fi
   exit "$status"
 fi
 
@@ -68,31 +78,9 @@ fi
 
 .venv/bin/python -m bot catalogue load  # migrates the database, loads the catalogue when it changed
 
-procfile() { sed -n "s/^$1: //p" Procfile; }
-pids=()
-stop() {
-  trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
-  wait || true
-  echo "nginx logs and config: $prefix"
-}
-trap stop EXIT INT TERM
-
-start() {  # name, command...: own process group, so stop() ends its children too
-  setsid "${@:2}" > >(sed -u "s/^/$1 | /") 2>&1 &
-  pids+=("$!")
-}
-start actions bash -c "$(procfile actions)"
-RASA_PORT="$RASA_PORT_1" start rasa-1 bash -c "$(procfile rasa)"
-RASA_PORT="$RASA_PORT_2" start rasa-2 bash -c "$(procfile rasa)"
-start web bash -c "$(procfile web)"
-
-echo "Waiting for both Rasa servers ..."
-for port in "$RASA_PORT_1" "$RASA_PORT_2"; do
-  until curl -fsS "http://127.0.0.1:${port}/status?token=${RASA_TOKEN}" >/dev/null 2>&1; do sleep 2; done
-done
-start nginx "$NGINX" -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" -g 'daemon off;'
-echo "The chat page: ${PUBLIC_URL}/  (nginx on ${NGINX_LISTEN})"
-wait -n
-echo "A process stopped; stopping the others." >&2
-exit 1
+echo "nginx on ${NGINX_LISTEN}; nginx's config and logs, supervisord's socket and log: $BOT_RUN_DIR"
+# supervisord writes the programs' output through /dev/stdout opened anew; when that is a file
+# (run-cluster.sh > file), append mode keeps its lines and supervisord's own from overwriting
+# each other.
+if [[ -f /dev/stdout ]]; then exec >>/dev/stdout; fi
+exec .venv/bin/supervisord -c deploy/supervisord.cluster.conf

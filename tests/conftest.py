@@ -83,7 +83,8 @@ def parse_data(item_index):
             + [{"name": n, "confidence": c} for n, c in ranking],
             "entities": [{"entity": e[0], "value": e[1], "confidence_entity": e[2] if len(e) > 2 else 1.0}
                          for e in entities],
-            "answer_items": {"coverage": item_index.coverage(words), "ranked": [r.as_dict() for r in ranked]},
+            "answer_items": {"coverage": item_index.coverage(words), "information": item_index.information(words),
+                             "ranked": [r.as_dict() for r in ranked]},
         }
 
     return make
