@@ -2,8 +2,8 @@
 
 Rasa 3.6 builds DIET's variables by fitting one batch before it restores the trained weights
 (RasaModel.load in rasa/utils/tensorflow/models.py). That traces Keras' training graph with
-the optimizer, the largest single cost of a Rasa server's start-up (`python -m bot bench
-profile`). TensorFlow restores an object-based checkpoint lazily, into each variable when
+the optimizer, the largest single cost of a Rasa server's start-up (the benchmark's start-up
+row). TensorFlow restores an object-based checkpoint lazily, into each variable when
 the layer that owns it is built, so one prediction builds and fills exactly the variables
 that prediction uses. Training, persisting and predicting are Rasa's own.
 """
