@@ -53,6 +53,7 @@ RUNNER_UP_SHARE = 0.5  # a runner-up with at least this share of the first one's
 ITEM_GOOD = 0.1  # an answer item at least this good is the answer; else the overview
 UNSURE_TOPIC_SWITCH = 0.6  # a measure intent below this does not pull a follow-up from its context
 MISSES_BEFORE_HANDOFF = 2
+MIXED_FEDERAL = 0.2  # an answered question this likely federal too gets the federal pointer
 FULL_CONFIDENCE = 0.95  # a decline less sure than this goes to the staff inbox
 SURE_CHAT = 0.6  # small talk or "who I am" this sure gets its reply when no measure is named
 HANDOFF_INTENT = "handoff"
@@ -206,6 +207,8 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
     if len(ranked) > 1 and ranked[1][1] >= RUNNER_UP_SHARE * top:
         runner_up = ranked[1][0]
     plan = _answer_measure(session, turn, ranked[0][0], runner_up, candidates)
+    if not framing and dict(turn.ranking).get("oos_federal", 0.0) >= MIXED_FEDERAL:
+        framing = "oos_federal"  # a Flemish question with a federal part: say where that is answered
     if framing in FRAMING:
         plan.reply.text = FRAMING[framing].format(answer=plan.reply.text)
     return plan

@@ -117,3 +117,11 @@ def test_switching_off_item_answers_gives_the_overview_paragraph(session, turn, 
 def test_unknown_layers_cannot_be_switched(monkeypatch):
     with pytest.raises(AssertionError):
         planning.enabled("no_such_layer")
+
+
+def test_a_mixed_federal_and_flemish_question_gets_the_flemish_answer_and_the_federal_pointer(session, turn):
+    plan = plan_reply(session, turn("ik ben tijdelijk werkloos: hoeveel bedraagt mijn uitkering van de rva, en kan ik "
+                                    "intussen gratis een online cursus volgen bij de vdab?",
+                                    "ask_opleiding_tijdelijk_werklozen", 0.6, ranking=[("oos_federal", 0.35)]))
+    assert measure_of(plan) == "opleiding-tijdelijk-werklozen"
+    assert "federale regel" in plan.reply.text and "rva.be" in plan.reply.text
