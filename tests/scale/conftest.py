@@ -5,25 +5,17 @@ afterwards. Needs PostgreSQL (127.0.0.1:5432, user postgres), Redis (127.0.0.1:6
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import uuid
 
 import pytest
 
-from tests.servers import (MODEL, NGINX_INSTALL, REPO, VENV_BIN, Cluster, PostgresDatabase,
+from tests.servers import (reachable, MODEL, NGINX_INSTALL, REPO, VENV_BIN, Cluster, PostgresDatabase,
                            find_nginx, serving)
 
 REDIS_HOST = os.environ.get("BOT_TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("BOT_TEST_REDIS_PORT", "6379"))
 
-
-def _reachable(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=3):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +24,7 @@ def cluster(tmp_path_factory):
         pytest.fail(f"No trained model at {MODEL}: run `make setup` first")
     if find_nginx() is None:
         pytest.fail(f"nginx is not installed: {NGINX_INSTALL}")
-    if not _reachable(REDIS_HOST, REDIS_PORT):
+    if not reachable(REDIS_HOST, REDIS_PORT):
         pytest.fail(f"Redis is not running on {REDIS_HOST}:{REDIS_PORT}")
     name = f"bot_scale_{uuid.uuid4().hex[:8]}"
     tracker_db = PostgresDatabase(name)

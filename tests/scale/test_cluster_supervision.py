@@ -10,7 +10,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import tempfile
 import time
 import uuid
@@ -21,7 +20,7 @@ from typing import Dict, List
 import pytest
 
 from bot.channels import NO_ANSWER
-from tests.servers import (MODEL, PostgresDatabase, check_conversations, find_nginx, free_port, http,
+from tests.servers import (reachable, MODEL, PostgresDatabase, check_conversations, find_nginx, free_port, http,
                            tracker_events)
 from tests.supervision import (Load, SupervisedTree, differing_answers, listened_ports, passes,
                                poll_until_back, rest_answers, summary)
@@ -29,13 +28,6 @@ from tests.supervision import (Load, SupervisedTree, differing_answers, listened
 RASA_BACK_WITHIN = 120
 PORTS = ("RASA_PORT_1", "RASA_PORT_2", "ACTIONS_PORT", "WEB_PORT", "NGINX_PORT")
 
-
-def _reachable(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=3):
-            return True
-    except OSError:
-        return False
 
 
 @dataclass
@@ -64,7 +56,7 @@ def supervised_cluster(tmp_path_factory):
         pytest.fail(f"No trained model at {MODEL}: run `make setup` first")
     if find_nginx() is None:
         pytest.fail("nginx is not installed: apt-get update && apt-get install -y nginx")
-    if not _reachable("127.0.0.1", 6379):
+    if not reachable("127.0.0.1", 6379):
         pytest.fail("Redis is not running on 127.0.0.1:6379")
     name = f"bot_supervised_{uuid.uuid4().hex[:8]}"
     tracker_db, catalogue_db = PostgresDatabase(name), PostgresDatabase(f"{name}_cat")

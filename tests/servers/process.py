@@ -55,6 +55,15 @@ def wait_until(check, timeout: float, what: str, process: Optional[subprocess.Po
     raise TimeoutError(f"{what} not ready after {timeout:.0f} s")
 
 
+def reachable(host: str, port: int) -> bool:
+    """Whether something accepts connections there (PostgreSQL, Redis, a server)."""
+    try:
+        with socket.create_connection((host, port), timeout=3):
+            return True
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     """A loopback port nothing listens on right now."""
     with socket.socket() as s:
