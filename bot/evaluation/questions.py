@@ -1,6 +1,6 @@
 """Question sets with answer keys, in three formats.
 
-- YAML mapping (like /work/shared/eval/dev_questions.yml): `questions:` and optional
+- YAML mapping (like ../shared/eval/dev_questions.yml): `questions:` and optional
   `conversations:`; a question has `id`, `text`, `expect` (a measure id, `out_of_scope`, or
   alternatives joined by `|`), optional `aspect`, `must` (groups of lowercase substrings: the
   reply must contain one string of every group) and `must_not` (strings that must not occur).

@@ -1,4 +1,4 @@
-"""Scoring, with the rules of /work/shared/eval/score.py.
+"""Scoring, with the rules of ../shared/eval/score.py.
 
 - right measure: the first measure id equals one alternative of `expect`; `out_of_scope`: the
   reply names no measure.

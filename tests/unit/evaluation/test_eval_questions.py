@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import REPO_ROOT
 from bot.evaluation.questions import Question, QuestionFileError, load_question_set
 
-DEV_SET = Path("/work/shared/eval/dev_questions.yml")
+DEV_SET = REPO_ROOT.parent / "shared" / "eval" / "dev_questions.yml"
 
 ANSWER_KEYS = """\
 questions:

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import REPO_ROOT
 from bot.evaluation.questions import Question
 from bot.evaluation.scoring import (DECLINE, FOLLOW_UP, MEASURE, OPENER, Results, judge, right_measure,
                                     summary_lines)
 from bot.rasa_api import Turn
 
-SCORE_PY = Path("/work/shared/eval/score.py")
+SCORE_PY = REPO_ROOT.parent / "shared" / "eval" / "score.py"
 KEYED = Question("d1", "Hoeveel geld?", "relanceplan", "amount", (("190",), ("opleiding", "loopbaan")),
                  ("250 miljoen",))
 
