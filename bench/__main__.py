@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from bench.run import STEPS, Bench, Settings
+from bench.run import Bench
+from bench.settings import STEPS, Settings
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

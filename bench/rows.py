@@ -9,7 +9,7 @@ from bench.traffic import EXPECTED_MEASURE, HOSTILE_SHARE, LONG_MESSAGE
 from bench.training import PROJECT, STOCK
 
 if TYPE_CHECKING:
-    from bench.run import Settings
+    from bench.settings import Settings
 
 SETS = {"dev": "Dev set (../shared/eval/dev_questions.yml)",
         "blind": "Blind own set (tests/evaluation/blind_questions.yml)",

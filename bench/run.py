@@ -16,42 +16,17 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable, Dict, FrozenSet, Optional
+from typing import Any, Callable, Dict, Optional
 
 from bench import nlu, training
 from bench.rows import ablation, build_rows, render_ablation
 from bench.serve import QUESTION_SETS, serve
 from bench.table import render, write_results
+from bench.settings import STEPS, Settings
 from bench.training import CONFIGS, PROJECT, STOCK, VARIANTS, fingerprint, training_inputs
 from bot.settings import REPO_ROOT
-
-STEPS = ("xsid", "cv", "hostile", "two-servers", "ablation")  # steps that --skip can leave out
-
-
-@dataclass
-class Settings:
-    quick: bool = False
-    fresh: bool = False  # measure training, xSID and cross-validation again even when unchanged
-    skip: FrozenSet[str] = frozenset()
-    out_dir: Path = REPO_ROOT / "var" / "bench"
-    latency_count: int = 200
-    warmup: int = 10
-    users: int = 20
-    load_seconds: float = 30.0
-    eval_every: int = 1  # every n-th question and conversation of a set
-    retrain: bool = True
-    measure_nlu: bool = True  # False: xSID and cross-validation only when an earlier result fits
-    hostile_latency_count: int = 100
-    hostile_messages: int = 20000
-    hostile_max_seconds: float = 3600.0
-
-    def quick_run(self) -> "Settings":
-        return replace(self, quick=True, latency_count=20, warmup=3, load_seconds=5.0, eval_every=5,
-                       retrain=False, measure_nlu=False, hostile_latency_count=5, hostile_messages=300,
-                       hostile_max_seconds=120.0)
-
 
 class Bench:
     def __init__(self, settings: Settings) -> None:

@@ -20,7 +20,7 @@ from bot.settings import REPO_ROOT
 from tests.servers import Cluster, PostgresDatabase
 
 if TYPE_CHECKING:
-    from bench.run import Settings
+    from bench.settings import Settings
 
 QUESTION_SETS = {"dev": REPO_ROOT.parent / "shared" / "eval" / "dev_questions.yml",
                  "blind": REPO_ROOT / "tests" / "evaluation" / "blind_questions.yml",

@@ -6,7 +6,7 @@ import statistics
 
 from bench.measure import latency_summary
 from bench.rows import ablation, build_rows, render_ablation
-from bench.run import Settings
+from bench.settings import Settings
 from bench.table import Row, format_value, render, write_results
 
 
