@@ -54,6 +54,7 @@ class _CatalogueComponent(GraphComponent):
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._config = config
         self._watch: Optional[CatalogueWatch] = None  # made on the first message, with SpacyNLP's pipeline
+        self._nlp: Optional[Language] = None  # the pipeline the watch builds with
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -74,7 +75,8 @@ class _CatalogueComponent(GraphComponent):
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         nlp = model.model
-        if self._watch is None:
+        if self._watch is None or nlp is not self._nlp:  # SpacyNLP loads its pipeline afresh now and then
+            self._nlp = nlp
             self._watch = CatalogueWatch(lambda session: self._build(session, nlp), self._fallback(nlp),
                                          self.what, float(self._config.get("refresh_seconds", 5.0)))
         index = self._watch.get()
