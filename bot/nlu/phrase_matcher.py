@@ -58,10 +58,14 @@ _DICTIONARIES: Dict[Tuple[str, str], AbstractSet[str]] = {}
 _STEMMED: Dict[Tuple[str, str], AbstractSet[str]] = {}
 
 
+def _tables_of(nlp: Language) -> Tuple[str, str]:
+    return nlp.lang, str(nlp.path)
+
+
 def dictionary_words(nlp: Language) -> AbstractSet[str]:
     """The lemmas in the pipeline's lookup table: words a typo rarely produces, so a message
     word among them is taken as written."""
-    tables = (nlp.lang, str(nlp.path))
+    tables = _tables_of(nlp)
     if tables not in _DICTIONARIES:
         lemmas = set(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup").values())
         # normalize() is slow on 100,000 words and changes only those with capitals, accents or signs.
@@ -73,7 +77,7 @@ def dictionary_words(nlp: Language) -> AbstractSet[str]:
 def stemmed_dictionary(nlp: Language) -> AbstractSet[str]:
     """The stems of the lookup table's lemmas: a message word whose stem is among them is a
     Dutch word, no typo."""
-    tables = (nlp.lang, str(nlp.path))
+    tables = _tables_of(nlp)
     if tables not in _STEMMED:
         _STEMMED[tables] = frozenset(stem(w) for w in dictionary_words(nlp))
     return _STEMMED[tables]
