@@ -146,7 +146,7 @@ class Bench:
                 self.note(f"{name} set: {path} not found, skipped")
         try:
             env = self.catalogue()
-            for variant in VARIANTS:
+            for variant in settings.variants:
                 self.phase(f"train {variant}", lambda v=variant: self.train(v, env))
             if "xsid" not in settings.skip:
                 self.phase("xSID", self.xsid)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import FrozenSet
+from typing import FrozenSet, Tuple
 
+from bench.training import VARIANTS
 from bot.settings import REPO_ROOT
 
 STEPS = ("xsid", "cv", "hostile", "two-servers", "ablation")  # steps that --skip can leave out
@@ -15,6 +16,7 @@ class Settings:
     quick: bool = False
     fresh: bool = False  # measure training, xSID and cross-validation again even when unchanged
     skip: FrozenSet[str] = frozenset()
+    variants: Tuple[str, ...] = VARIANTS  # which configurations are trained and served
     out_dir: Path = REPO_ROOT / "var" / "bench"
     latency_count: int = 200
     warmup: int = 10

@@ -55,6 +55,17 @@ def test_a_fresh_pipeline_lemmatises_as_before():
     assert [t.lemma_ for t in doc] == before and before[0] == "opleiding"
 
 
+def test_a_fresh_pipeline_shares_the_lemma_tables_instead_of_reading_a_second_copy():
+    nlp, rng = spacy_nlp(), random.Random(10)
+    first = nlp.provide().model
+    while nlp.provide().model is first:
+        run(nlp, (), random_words(rng))
+    fresh = nlp.provide().model
+    assert fresh.pipe_names == first.pipe_names
+    assert fresh.get_pipe("lemmatizer").lookups is first.get_pipe("lemmatizer").lookups
+    assert fresh.get_pipe("lemmatizer").mode == "lookup"
+
+
 def test_the_catalogue_components_follow_the_fresh_pipeline(catalogue_database):
     nlp, rng = spacy_nlp(), random.Random(9)
     component = CatalogueEntityMatcher({"refresh_seconds": 0})
