@@ -153,9 +153,12 @@ def weigh(turn: Turn, outline: queries.Outline, session: Optional[Session] = Non
 
 def _is_follow_up(turn: Turn, evidence: Evidence, by_intent: Dict[str, str]) -> bool:
     """A message that goes on about the measure in context: the follow-up intent, or a message
-    that names nothing while the classifier is unsure which measure it is about."""
+    that names nothing while the classifier is unsure which measure it is about. Gibberish,
+    other languages and random words are not follow-ups, however the classifier reads them."""
     if not (turn.context_measure and enabled("context")) or evidence.named:
         return False
+    if turn.information <= 0.0 and not (turn.intent == FOLLOWUP_INTENT and turn.confidence >= UNSURE_TOPIC_SWITCH):
+        return False  # not one word the answer items know, and the classifier unsure: not understood
     if turn.intent == FOLLOWUP_INTENT or turn.confidence < UNSURE_TOPIC_SWITCH:
         return True
     return turn.intent not in DECLINE_INTENTS and turn.intent not in by_intent

@@ -60,6 +60,14 @@ def test_a_follow_up_with_nothing_in_context_asks_which_measure(session, turn):
     assert plan.reply.buttons
 
 
+def test_gibberish_is_not_taken_for_a_follow_up_of_the_measure_in_context(session, turn):
+    for text in ("xkqzv brlomp vtzqe wuhh", "ЖЩЮ ЭЪЫ 🡉🟚"):
+        plan = plan_reply(session, turn(text, "ask_followup", 0.3, slots={"measure": "werkbaar-werk"}))
+        assert plan.kind == "clarify" and measure_of(plan) is None, (text, plan.kind)
+    plan = plan_reply(session, turn("en dan?", "ask_followup", 0.9, slots={"measure": "werkbaar-werk"}))
+    assert measure_of(plan) == "werkbaar-werk"  # a short follow-up of stop words still is one
+
+
 def test_a_clear_first_candidate_is_answered_and_a_close_runner_up_offered(session, turn):
     plan = plan_reply(session, turn("kan ik als tijdelijk werkloze online cursussen volgen bij de vdab?",
                                     "ask_opleiding_tijdelijk_werklozen", 0.6,
@@ -94,6 +102,12 @@ def test_small_talk_needs_a_sure_classifier(session, turn):
     assert plan_reply(session, turn("hallo", "greet", 0.97)).reply is CHAT["greet"]
     unsure = plan_reply(session, turn("asdkjh qwe", "greet", 0.4))
     assert unsure.kind != "chat"
+
+
+def test_stopping_needs_a_sure_classifier(session, turn):
+    assert plan_reply(session, turn("laat maar", "stop", 0.9)).reply is CHAT["stop"]
+    unsure = plan_reply(session, turn("ik wil iets weten over een cheque", "stop", 0.16))
+    assert unsure.kind != "chat" and unsure.reply is not CHAT["stop"]
 
 
 def test_an_item_button_gives_that_item(session, turn):
