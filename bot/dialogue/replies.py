@@ -111,6 +111,7 @@ CHAT = {
          button("Een opleiding volgen", "inform", interesse="opleiding")],
     ),
     "goodbye": Reply("Tot ziens! Veel succes. Heb je later nog een vraag, dan ben ik hier."),
+    "stop": Reply("Oké, we stoppen hiermee. Stel gerust een nieuwe vraag wanneer je wilt."),
     "thank": Reply("Graag gedaan! Heb je nog een vraag?"),
     "help": Reply(
         "Ik help je met de maatregelen van 'Alle hens aan dek': opleidingen en e-leren, "
