@@ -4,14 +4,16 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import catalogue_errors_answered, send
+from actions.answers import ActionReply
+from actions.common import catalogue_errors_answered, send, turn_of
 from bot.catalogue.db import session_scope
 from bot.catalogue.vocabulary import vocabulary
 from bot.dialogue.guidance import guidance_question, recommendation_reply
+from bot.dialogue.plan import guidance_asked_for
 
 
 class ValidateGuidanceForm(FormValidationAction):
@@ -39,6 +41,8 @@ class ActionRecommend(Action):
 
     @catalogue_errors_answered
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
+        if not (tracker.get_slot("doelgroep") and tracker.get_slot("interesse")):
+            return []  # the form ended early: its first message was answered instead
         with session_scope() as session:
             reply = recommendation_reply(
                 session, tracker.get_slot("doelgroep"), tracker.get_slot("interesse")
@@ -48,19 +52,26 @@ class ActionRecommend(Action):
         return [SlotSet("measure", primary), SlotSet("instrument", None)]
 
 
-class ActionAskDoelgroep(Action):
+class GuidanceQuestion(Action):
+    """Asks for one slot of the guidance form; when the form was started by a message that did
+    not really ask for guidance, ends the form and answers that message instead."""
+    slot = ""
+
     def name(self) -> Text:
-        return "action_ask_doelgroep"
+        return f"action_ask_{self.slot}"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
-        send(dispatcher, guidance_question("doelgroep"))
+        if not guidance_asked_for(turn_of(tracker)):
+            # The form is being activated (the tracker does not show it yet): end it, and answer.
+            events = ActionReply().run(dispatcher, tracker, domain)
+            return events + [ActiveLoop(None), SlotSet("requested_slot", None)]
+        send(dispatcher, guidance_question(self.slot))
         return []
 
 
-class ActionAskInteresse(Action):
-    def name(self) -> Text:
-        return "action_ask_interesse"
+class ActionAskDoelgroep(GuidanceQuestion):
+    slot = "doelgroep"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
-        send(dispatcher, guidance_question("interesse"))
-        return []
+
+class ActionAskInteresse(GuidanceQuestion):
+    slot = "interesse"

@@ -55,8 +55,9 @@ UNSURE_TOPIC_SWITCH = 0.6  # a measure intent below this does not pull a follow-
 MISSES_BEFORE_HANDOFF = 2
 MIXED_FEDERAL = 0.2  # an answered question this likely federal too gets the federal pointer
 FULL_CONFIDENCE = 0.95  # a decline less sure than this goes to the staff inbox
-SURE_CHAT = 0.6  # small talk or "who I am" this sure gets its reply when no measure is named
+SURE_CHAT = 0.6  # small talk, "stop", "who I am" or "help me choose" this sure is taken as such
 HANDOFF_INTENT = "handoff"
+GUIDANCE_INTENT = "start_guidance"
 
 LAYERS = (
     "guard_words",  # decline cues in the vocabulary decline even a question that names a measure
@@ -149,6 +150,12 @@ def weigh(turn: Turn, outline: queries.Outline, session: Optional[Session] = Non
         evidence.scores[turn.context_measure] += UMBRELLA_NAME_WEIGHT if umbrella else CONTEXT_WEIGHT
     evidence.scores = dict(evidence.scores)
     return evidence
+
+
+def guidance_asked_for(turn: Turn) -> bool:
+    """Whether the message that started the guidance form really asked for guidance ("help me
+    kiezen", the button): a question the classifier only half reads as one is answered instead."""
+    return turn.intent != GUIDANCE_INTENT or turn.confidence >= SURE_CHAT
 
 
 def _is_follow_up(turn: Turn, evidence: Evidence, by_intent: Dict[str, str]) -> bool:

@@ -2,7 +2,8 @@
 a mixed federal/Flemish question, an opinion word in an in-scope question, a direct question
 carrying an interest word, and follow-ups after a detour. With a measure in context an unsure
 message counts as a follow-up of it, so the detours that happen there are the guidance question
-("Wie ben je?", the bot asking back what fits) and a decline."""
+("Wie ben je?", the bot asking back what fits) and a decline. Random letters are no follow-up,
+and a question misread as "stop" does not end the conversation."""
 from __future__ import annotations
 
 import uuid
@@ -10,6 +11,7 @@ import uuid
 import pytest
 
 from bot.dialogue.guidance import GUIDANCE_QUESTIONS
+from bot.dialogue.replies import CHAT
 from bot.rasa_api import decode
 
 
@@ -48,3 +50,17 @@ def test_a_follow_up_after_asking_back_or_a_decline_stays_on_the_measure(stack, 
     assert decode(stack.say(person, detour)).primary_measure is None
     follow = decode(stack.say(person, follow_up))
     assert follow.primary_measure == "werkbaar-werk", follow.texts
+
+
+def test_random_letters_after_an_answer_are_not_answered_from_the_context(stack):
+    person = sender()
+    assert decode(stack.say(person, "Wat is een werkbaarheidscheque?")).primary_measure == "werkbaar-werk"
+    turn = decode(stack.say(person, "qxzvk brlpt wmmfz"))
+    assert turn.primary_measure is None, turn.texts
+    follow = decode(stack.say(person, "en hoeveel keer kan ik die cheque krijgen?"))
+    assert follow.primary_measure == "werkbaar-werk", follow.texts
+
+
+def test_a_question_the_classifier_reads_as_stop_is_not_ended(stack):
+    turn = decode(stack.say(sender(), "ik wil iets weten over een cheque"))
+    assert CHAT["stop"].text not in turn.texts and turn.texts, turn.texts

@@ -72,6 +72,15 @@ def test_saying_who_you_are_starts_the_guidance_form(tracker):
     assert messages == [] and events == [{"event": "followup", "name": "guidance_form", "timestamp": None}]
 
 
+def test_a_question_half_read_as_help_me_choose_is_answered_not_guided(tracker):
+    messages, _, events = run(ActionAskDoelgroep(), tracker("Ik heb een kleine zaak. Bestaat er subsidie voor opleidingen?",
+                                                           "start_guidance", 0.17))
+    assert "KMO-portefeuille" in messages[0]["text"] and "Wie ben je" not in messages[0]["text"]
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    messages, _, events = run(ActionRecommend(), tracker("Ik heb een kleine zaak.", "start_guidance", 0.17))
+    assert messages == [] and events == []  # the form that ended early recommends nothing
+
+
 def test_a_second_miss_hands_over_and_is_recorded_for_staff(tracker):
     first, slots, _ = run(ActionReply(), tracker("euh wat moet ik nu doen", "nlu_fallback", 0.3))
     assert slots["misses"] == 1 and first[0]["buttons"]
