@@ -8,8 +8,9 @@ Dutch words in their own right ("meewerken" is not a typo of "telewerken").
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import AbstractSet, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -52,35 +53,37 @@ def _lemma_words(doc: Doc) -> List[Tuple[str, int, int]]:
     return out
 
 
-# Kept by where the tables come from (language and pipeline folder), not by the pipeline: a cache
-# keyed by the pipeline would keep every pipeline SpacyNLP has replaced, tables and vocabulary.
-_DICTIONARIES: Dict[Tuple[str, str], AbstractSet[str]] = {}
-_STEMMED: Dict[Tuple[str, str], AbstractSet[str]] = {}
+def _per_tables(build: Callable[[Language], AbstractSet[str]]) -> Callable[[Language], AbstractSet[str]]:
+    """Keeps what `build` makes of a pipeline by where its tables come from (language and
+    pipeline folder), not by the pipeline: a cache keyed by the pipeline would keep every
+    pipeline SpacyNLP has replaced, tables and vocabulary."""
+    made: Dict[Tuple[str, str], AbstractSet[str]] = {}
+
+    @functools.wraps(build)
+    def cached(nlp: Language) -> AbstractSet[str]:
+        tables = nlp.lang, str(nlp.path)
+        if tables not in made:
+            made[tables] = build(nlp)
+        return made[tables]
+
+    return cached
 
 
-def _tables_of(nlp: Language) -> Tuple[str, str]:
-    return nlp.lang, str(nlp.path)
-
-
+@_per_tables
 def dictionary_words(nlp: Language) -> AbstractSet[str]:
     """The lemmas in the pipeline's lookup table: words a typo rarely produces, so a message
     word among them is taken as written."""
-    tables = _tables_of(nlp)
-    if tables not in _DICTIONARIES:
-        lemmas = set(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup").values())
-        # normalize() is slow on 100,000 words and changes only those with capitals, accents or signs.
-        plain = {w for w in lemmas if w.isascii() and w.isalnum() and w.islower()}
-        _DICTIONARIES[tables] = frozenset(plain.union(normalize(w) for w in lemmas - plain))
-    return _DICTIONARIES[tables]
+    lemmas = set(nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup").values())
+    # normalize() is slow on 100,000 words and changes only those with capitals, accents or signs.
+    plain = {w for w in lemmas if w.isascii() and w.isalnum() and w.islower()}
+    return frozenset(plain.union(normalize(w) for w in lemmas - plain))
 
 
+@_per_tables
 def stemmed_dictionary(nlp: Language) -> AbstractSet[str]:
     """The stems of the lookup table's lemmas: a message word whose stem is among them is a
     Dutch word, no typo."""
-    tables = _tables_of(nlp)
-    if tables not in _STEMMED:
-        _STEMMED[tables] = frozenset(stem(w) for w in dictionary_words(nlp))
-    return _STEMMED[tables]
+    return frozenset(stem(w) for w in dictionary_words(nlp))
 
 
 class PhraseIndex:

@@ -16,7 +16,6 @@ The class keeps Rasa's name: components that need the pipeline ask for the provi
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import logging
 from typing import Any, Dict, Text
@@ -45,6 +44,7 @@ class SpacyNLP(spacy_utils.SpacyNLP):
         super().__init__(model, config)
         self._provided = 0  # times the current pipeline was provided
         self._settled_words = 0
+        self._replaced_one = False  # the current pipeline replaced another
 
     def provide(self) -> SpacyModel:
         words = len(self._model.model.vocab)
@@ -53,7 +53,7 @@ class SpacyNLP(spacy_utils.SpacyNLP):
             # The first message after a load also builds the catalogue indices with the
             # pipeline: their words are not new words, so counting starts after it.
             self._settled_words = words
-            if self._provided == 2:
+            if self._provided == 2 and self._replaced_one:
                 # The components let go of the replaced pipeline during that message; its
                 # objects refer to each other, so only the cycle collector frees them.
                 gc.collect()
@@ -62,6 +62,7 @@ class SpacyNLP(spacy_utils.SpacyNLP):
             logger.info("spaCy vocabulary grew by %d words: loading the pipeline afresh", words - self._settled_words)
             self._model = SpacyModel(model=fresh_pipeline(self._model), model_name=self._model.model_name)
             self._provided = 1
+            self._replaced_one = True
             self._settled_words = len(self._model.model.vocab)
         return self._model
 
@@ -69,10 +70,9 @@ class SpacyNLP(spacy_utils.SpacyNLP):
 def give_back_freed_memory() -> None:
     """glibc keeps freed memory for reuse; between a load's allocations other objects pin it
     and the process stays at its high-water mark unless the allocator is told to trim."""
-    name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(name) if name else None
-    if libc is not None and hasattr(libc, "malloc_trim"):
-        libc.malloc_trim(0)
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc only: the process's own symbols
+    if trim is not None:
+        trim(0)
 
 
 def fresh_pipeline(current: SpacyModel) -> Language:
