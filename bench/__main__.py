@@ -25,7 +25,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--skip", default="", help=f"leave out steps, comma-separated: {', '.join(STEPS)}")
     parser.add_argument("--variants", default=",".join(VARIANTS), help=(
         f"configurations to train and serve, comma-separated: {', '.join(VARIANTS)} (the other's "
-        "column stays n/a)"))
+        "column stays n/a; the xSID check always trains both, skip it with --skip xsid)"))
     parser.add_argument("--out", type=Path, default=Settings.out_dir, help="output folder (default var/bench)")
     args = parser.parse_args(argv)
     skip = frozenset(s.strip() for s in args.skip.split(",") if s.strip())
