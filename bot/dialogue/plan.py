@@ -55,7 +55,7 @@ UNSURE_TOPIC_SWITCH = 0.6  # a measure intent below this does not pull a follow-
 MISSES_BEFORE_HANDOFF = 2
 MIXED_FEDERAL = 0.2  # an answered question this likely federal too gets the federal pointer
 FULL_CONFIDENCE = 0.95  # a decline less sure than this goes to the staff inbox
-SURE_CHAT = 0.6  # small talk, "stop", "who I am" or "help me choose" this sure is taken as such
+SURE_CHAT = 0.6  # small talk, "stop", "who I am", "help me choose" or "a person" this sure is taken as such
 HANDOFF_INTENT = "handoff"
 GUIDANCE_INTENT = "start_guidance"
 
@@ -178,7 +178,7 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
         item = queries.items_by_id(session).get(chosen)
         if item is not None:
             return _answer_item(session, turn, item, ())
-    if turn.intent == HANDOFF_INTENT:
+    if turn.intent == HANDOFF_INTENT and turn.confidence >= SURE_CHAT:
         return Plan(handoff_reply(), "handoff", reason="asked for a person")
     decided = inbox.assignment(session, turn.text)
     if decided is not None:

@@ -84,6 +84,15 @@ def test_nothing_placed_twice_in_a_row_hands_over_to_a_person(session, turn):
     assert second.kind == "handoff" and "0800 30 700" in second.reply.text
 
 
+def test_only_a_sure_request_for_a_person_hands_over(session, turn):
+    asked = plan_reply(session, turn("ik wil met iemand van vdab spreken", "handoff", 0.9))
+    assert asked.kind == "handoff" and "0800 30 700" in asked.reply.text
+    follow_up = plan_reply(session, turn("en veur iemand van 60?", "handoff", 0.21,
+                                         ranking=[("ask_doelgroepenkortingen", 0.11)],
+                                         slots={"measure": "doelgroepenkortingen"}))
+    assert follow_up.kind != "handoff" and measure_of(follow_up) == "doelgroepenkortingen"
+
+
 def test_saying_who_you_are_or_what_you_want_starts_guidance(session, turn):
     assert plan_reply(session, turn("ik ben werkzoekende", "inform", 0.95,
                                     [("doelgroep", "werkzoekende")])).start_guidance
