@@ -64,6 +64,12 @@ def test_measures_instruments_groups_and_aspects(component):
     assert ("aspect", "status") in entities(component, "bestaat de stage bonus nog")
 
 
+def test_the_three_priorities_named_together_name_the_agreement_not_werkbaar_werk(component):
+    found = entities(component, "Hoeveel geld ging er naar opleidingen, digitalisering en werkbaar werk?")
+    assert ("measure", "relanceplan") in found and ("measure", "werkbaar-werk") not in found
+    assert ("measure", "werkbaar-werk") in entities(component, "Is er steun voor werkbaar werk in een kmo?")
+
+
 def test_entities_carry_offsets_and_the_extractor(component):
     message = processed(component, "wat is een werkbaarheidscheque")
     [entity] = [e for e in message.get(ENTITIES) if e["entity"] == "instrument"]
