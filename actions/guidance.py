@@ -43,6 +43,10 @@ class ActionRecommend(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[Dict]:
         if not (tracker.get_slot("doelgroep") and tracker.get_slot("interesse")):
             return []  # the form ended early: its first message was answered instead
+        if not guidance_asked_for(turn_of(tracker)):
+            # Both slots were known from earlier messages, so the form completed at once on a
+            # message the classifier only half read as "help me kiezen": answer that message.
+            return ActionReply().run(dispatcher, tracker, domain)
         with session_scope() as session:
             reply = recommendation_reply(
                 session, tracker.get_slot("doelgroep"), tracker.get_slot("interesse")

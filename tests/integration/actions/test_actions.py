@@ -81,6 +81,15 @@ def test_a_question_half_read_as_help_me_choose_is_answered_not_guided(tracker):
     assert messages == [] and events == []  # the form that ended early recommends nothing
 
 
+def test_a_follow_up_half_read_as_help_me_choose_is_answered_when_the_form_would_complete_at_once(tracker):
+    known = {"doelgroep": "zelfstandige", "interesse": "opleiding", "measure": "online-opleidingsaanbod"}
+    messages, slots, _ = run(ActionRecommend(), tracker("hoe schrijf ik me in?", "start_guidance", 0.1, slots=known))
+    assert payload(messages)["measures"][0]["id"] == "online-opleidingsaanbod"
+    assert not messages[0]["text"].startswith("Dit past misschien") and slots["measure"] == "online-opleidingsaanbod"
+    messages, _, _ = run(ActionRecommend(), tracker("help me kiezen", "start_guidance", 0.95, slots=known))
+    assert messages[0]["text"].startswith("Dit past misschien")
+
+
 def test_a_second_miss_hands_over_and_is_recorded_for_staff(tracker):
     first, slots, _ = run(ActionReply(), tracker("euh wat moet ik nu doen", "nlu_fallback", 0.3))
     assert slots["misses"] == 1 and first[0]["buttons"]
