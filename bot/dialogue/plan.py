@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from bot import inbox
 from bot.catalogue import queries
-from bot.catalogue.vocabulary import vocabulary
 from bot.dialogue.compose import item_reply, overview_reply
 from bot.dialogue.guidance import (
     clarify_reply,
@@ -33,7 +32,6 @@ from bot.dialogue.guidance import (
     measure_buttons,
     no_measure_reply,
 )
-from bot.dialogue.recommend import recommend
 from bot.dialogue.replies import CHAT, DECLINES, FRAMING, Reply, button
 from bot.dialogue.turn import DECLINE_INTENTS, FOLLOWUP_INTENT, INFORM_INTENT, Turn, intent_for_measure
 from bot.nlu import outputs
@@ -44,7 +42,6 @@ NAME_WEIGHT = 1.0  # a measure or instrument named in the message
 UMBRELLA_NAME_WEIGHT = 0.3  # the agreement itself, often named only as the frame of a question
 ITEM_WEIGHT = 0.6  # times the best item score of the measure
 CONTEXT_WEIGHT = 0.6  # the measure in context, for a follow-up
-PROFILE_WEIGHT = 0.3  # the measure made for who the person is and what they want
 
 MIN_EVIDENCE = 0.35  # a first candidate below this is not placed: ask back...
 ITEM_PLACE = 0.25  # ...unless an answer item matches this well (score times coverage)
@@ -66,7 +63,6 @@ LAYERS = (
     "context",  # a follow-up stays on the measure in context
     "oos_yields",  # an out-of-scope verdict yields to a named or well-placed measure
     "item_answers",  # answer with an answer item (off: the aspect paragraphs)
-    "profile",  # who the person is and what they want count for the measure made for them
 )
 
 
@@ -115,7 +111,7 @@ def _named_measures(turn: Turn, outline: queries.Outline) -> Dict[str, float]:
     return dict(named)
 
 
-def weigh(turn: Turn, outline: queries.Outline, session: Optional[Session] = None) -> Evidence:
+def weigh(turn: Turn, outline: queries.Outline) -> Evidence:
     by_intent = {intent_for_measure(m): m for m in outline.titles}
     evidence = Evidence(scores=defaultdict(float))
     for intent, confidence in turn.ranking:
@@ -139,10 +135,6 @@ def weigh(turn: Turn, outline: queries.Outline, session: Optional[Session] = Non
         for measure, score in best.items():
             if measure in outline.titles:
                 evidence.scores[measure] += ITEM_WEIGHT * score * trust
-    group, interest = turn.first(outputs.TARGET_GROUP), turn.first(outputs.INTEREST)
-    if session is not None and group and interest and enabled("profile"):
-        for best in recommend(session, group, vocabulary().interest_themes(interest), limit=1):
-            evidence.scores[best.measure_id] += PROFILE_WEIGHT
     evidence.follow_up = _is_follow_up(turn, evidence, by_intent)
     if evidence.follow_up:
         # The agreement as context covers every measure: a follow-up may be about one of them.
@@ -186,7 +178,7 @@ def plan_reply(session: Session, turn: Turn) -> Plan:
     cue = turn.first(outputs.DECLINE_CUE) if enabled("guard_words") else None
     if cue:
         return Plan(Reply(DECLINES[cue]), "decline", reason=f"decline cue: {cue}")
-    evidence = weigh(turn, outline, session)
+    evidence = weigh(turn, outline)
     ranked = evidence.ranked()
     candidates = tuple(m for m, _ in ranked)
     top = ranked[0][1] if ranked else 0.0
