@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 from tests.browser.accessibility import assert_accessible, focus_ring
 from tests.servers import http
 
-NICKNAME = "hoe krijg ik een wb-cheque"  # the bot asks back or declines: it does not know "wb-cheque"
-UNPLACED_NL = ("doorgevraagd", "geweigerd")
+# Not one word the catalogue knows ("cheque" would be): the bot asks back or declines.
+NICKNAME = "hoe krijg ik een wb-bon"
+UNPLACED_NL = ("doorgevraagd", "geweigerd", "geen context")
 IN_ARTICLE = "(id) => document.activeElement.closest('article') ? document.activeElement.closest('article').id : null"
 
 
@@ -68,7 +69,7 @@ def test_assign_through_the_inbox_tab(chat, new_page, stack, artifacts):
     assert_accessible(page, "the inbox tab after an assignment")
     page.screenshot(path=str(artifacts / "inbox.png"), full_page=True)
 
-    for text in (NICKNAME, "Hoe krijg ik een WB-cheque?"):
+    for text in (NICKNAME, "Hoe krijg ik een WB-bon?"):
         expect_the_cheque(ask(chat, text), text)
 
 
